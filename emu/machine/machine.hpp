@@ -1,0 +1,108 @@
+#pragma once
+// The Machine API (docs/ARCHITECTURE): the one small interface the CLI, the scenario runner and
+// the GDB stub drive. A SAM4L "Hail": Cortex-M4 core (Unicorn + our exception model), System
+// Control Space, MPU, flash 512 KiB at 0, SRAM 64 KiB at 0x20000000, the Hail peripherals.
+//
+// CONTRACT for all issues: members may be added; these signatures stay.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "emu/bus/bus.hpp"
+#include "emu/core/clock.hpp"
+#include "emu/core/events.hpp"
+
+namespace tockemu {
+
+class Mpu;
+class HailBoard;
+
+struct MachineConfig {
+    std::uint64_t core_hz = 48'000'000;  // until the guest's clock set-up changes it
+    std::uint64_t rng_seed = 0;          // TRNG sequence
+};
+
+// Error in user-supplied input (ELF/TBF/flash image): message names the file and the problem.
+struct LoadError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+enum class StopReason {
+    TimeLimit,        // reached the requested virtual time
+    SemihostingExit,  // guest called SYS_EXIT / SYS_EXIT_EXTENDED
+    Lockup,           // unrecoverable fault (ARMv7-M lockup)
+    Breakpoint,
+    Watchpoint,
+    Step,             // single step completed
+    Requested,        // request_stop() from an observer/callback
+    InstructionLimit,
+};
+
+struct RunResult {
+    StopReason reason = StopReason::TimeLimit;
+    int exit_code = 0;       // semihosting exit code
+    std::string message;     // lockup explanation, etc.
+    std::uint32_t watch_address = 0;
+};
+
+// Core registers in GDB's ARM M-profile order (org.gnu.gdb.arm.m-profile + system registers).
+enum class CoreReg : unsigned {
+    R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, SP, LR, PC, XPSR,
+    MSP, PSP, PRIMASK, BASEPRI, FAULTMASK, CONTROL,
+};
+
+class Machine {
+public:
+    explicit Machine(MachineConfig config = {});
+    ~Machine();
+    Machine(const Machine&) = delete;
+    Machine& operator=(const Machine&) = delete;
+
+    // ---- Loading (throw LoadError) ----
+    // PT_LOAD segments into flash/RAM; symbols kept for traces and fault reports.
+    void load_elf(const std::filesystem::path& elf);
+    void load_flash_image(const std::filesystem::path& bin, std::uint32_t address = 0);
+    // A TBF, or a TAB (the cortex-m4 TBF is taken); placed in app flash from 0x30000 as
+    // tockloader lays them out. Returns the flash address the app was placed at.
+    std::uint32_t load_app(const std::filesystem::path& tbf_or_tab);
+    // Reset: SP/PC from the vector table at VTOR; bootloader hand-off when flash at 0 is erased.
+    void reset();
+
+    // ---- Running ----
+    RunResult run_until(Picos deadline);
+    RunResult step();  // exactly one instruction (or one exception entry)
+    void request_stop();
+
+    // ---- State (debugger-safe: banked registers read correctly in every mode) ----
+    std::uint32_t reg(CoreReg r);
+    void set_reg(CoreReg r, std::uint32_t value);
+    bool read_memory(std::uint32_t addr, std::span<std::uint8_t> out);  // debugger view
+    bool write_memory(std::uint32_t addr, std::span<const std::uint8_t> in);
+    std::uint64_t instructions() const;
+    Clock& clock();
+    Bus& bus();
+    Mpu& mpu();
+    HailBoard& board();
+    EventHub& events();
+    // Symbol lookup from loaded ELFs (for traces, fault reports, gdb tests).
+    std::optional<std::uint32_t> symbol(const std::string& name) const;
+    std::string symbolize(std::uint32_t addr) const;  // "func+0x12" or ""
+
+    // ---- Debug ----
+    void add_breakpoint(std::uint32_t addr);
+    void remove_breakpoint(std::uint32_t addr);
+    enum class WatchKind { Write, Read, Access };
+    void add_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
+    void remove_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tockemu
