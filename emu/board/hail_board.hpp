@@ -1,0 +1,44 @@
+#pragma once
+// The Hail board: the SAM4L's peripheral table {name, base, size, IRQ, factory} wired onto the
+// bus and the NVIC, plus the external parts (console, LEDs, button, SPI devices).
+//
+// CONTRACT (owned by the peripherals issue; the machine constructs it after it has mapped flash
+// at 0 and SRAM at 0x20000000 on ctx.bus): members may be added; these signatures stay.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "emu/core/context.hpp"
+
+namespace tockemu {
+
+class SpiDevice;
+
+class HailBoard {
+public:
+    explicit HailBoard(MachineContext& ctx);
+    ~HailBoard();
+    HailBoard(const HailBoard&) = delete;
+    HailBoard& operator=(const HailBoard&) = delete;
+
+    void reset();
+
+    // Host side. USART0 is the Hail console (115200 8N1 to the USB serial).
+    static constexpr unsigned kConsoleUsart = 0;
+    void set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink);
+    void inject_uart_rx(unsigned usart, std::span<const std::uint8_t> bytes);
+    // External input on a pin (the button is PA16, active low).
+    void set_gpio_input(unsigned port, unsigned pin, bool level);
+    bool gpio_output(unsigned port, unsigned pin) const;
+    void attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device);
+
+    // The board calls this when the guest selects a new main clock (PM.MCCTRL etc.).
+    std::function<void(std::uint64_t hz)> on_core_clock_change;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tockemu
