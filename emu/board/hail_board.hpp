@@ -8,16 +8,22 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "emu/core/context.hpp"
 
 namespace tockemu {
 
 class SpiDevice;
+class Device;
 
 class HailBoard {
-public:
+  public:
     explicit HailBoard(MachineContext& ctx);
+    // Same, with the TRNG sequence seeded from MachineConfig.rng_seed.
+    HailBoard(MachineContext& ctx, std::uint64_t rng_seed);
     ~HailBoard();
     HailBoard(const HailBoard&) = delete;
     HailBoard& operator=(const HailBoard&) = delete;
@@ -34,9 +40,15 @@ public:
     void attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device);
 
     // The board calls this when the guest selects a new main clock (PM.MCCTRL etc.).
+    // Without a handler the board sets ctx.clock's frequency itself.
     std::function<void(std::uint64_t hz)> on_core_clock_change;
 
-private:
+    // Inspection (added by periphsys): "never became ready" reports of polled status bits, and
+    // the model mapped under a datasheet name ("PM", "AST", "GPIO_PA", "USART0", ...).
+    std::vector<std::string> warnings() const;
+    Device* device(std::string_view name) const;
+
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,239 @@
+// The Hail board: the SAM4L peripheral table and the loop that wires it (STYLE.md "the board is
+// data"). Each row is {name, base, size, first IRQ, IRQ count, factory}; the loop builds every
+// model, maps it on the bus and hands it its interrupt lines. Every SAM4L peripheral that has no
+// model is a named UnimplementedDevice, so no guest access to the peripheral window hits an
+// unmapped hole.
+#include "emu/board/hail_board.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "emu/periph/sam4l/bpm.hpp"
+#include "emu/periph/sam4l/bscif.hpp"
+#include "emu/periph/sam4l/clock_tree.hpp"
+#include "emu/periph/sam4l/pm.hpp"
+#include "emu/periph/sam4l/scif.hpp"
+#include "emu/periph/sam4l/spi_device.hpp"
+#include "emu/periph/sam4l/unimplemented.hpp"
+
+namespace tockemu {
+
+using namespace sam4l;
+
+namespace {
+// What the factories of the table see: the machine context, the clock tree and typed views of
+// the models the host side talks to.
+struct BoardParts {
+    MachineContext& ctx;
+    std::uint64_t rng_seed;
+    ClockTree clocks;
+    std::vector<std::unique_ptr<Device>> devices;
+    std::vector<std::string> names;  // mapping order, for reports
+
+    // Typed views of the models the host side talks to.
+    Pm* pm = nullptr;
+    Scif* scif = nullptr;
+    Bscif* bscif = nullptr;
+    Bpm* bpm = nullptr;
+
+    // ---- I/O side state (periphio) ----
+    std::array<std::function<void(std::uint8_t)>, 4> uart_sinks;
+    // ---- end of the I/O side state ----
+
+    BoardParts(MachineContext& c, std::uint64_t seed)
+        : ctx(c), rng_seed(seed), clocks(c.clock.core_hz()) {}
+};
+
+struct Row;
+using Factory = std::function<std::unique_ptr<Device>(BoardParts& b, const Row& row)>;
+
+struct Row {
+    std::string_view name;
+    std::uint32_t base;
+    std::uint32_t size;
+    int irq;        // first NVIC line, -1 = none
+    unsigned irqs;  // number of consecutive lines
+    Factory make;   // null = named unimplemented device
+};
+
+}  // namespace
+
+struct HailBoard::Impl : BoardParts {
+    using BoardParts::BoardParts;
+};
+
+namespace {
+
+// ---- System peripherals (periphsys) ----------------------------------------------------------
+// Bases, sizes and IRQs: sam4l.md §1.3 and §2 (ASF sam4lc8c.h).
+std::vector<Row> system_rows() {
+    return {
+        {"PM", 0x400E'0000, 0x400, 22, 1,
+         [](BoardParts& b, const Row& r) {
+             auto d = std::make_unique<Pm>(b.clocks, &b.ctx.irq, static_cast<unsigned>(r.irq));
+             b.pm = d.get();
+             return std::unique_ptr<Device>(std::move(d));
+         }},
+        {"SCIF", 0x400E'0800, 0x400, 23, 1,
+         [](BoardParts& b, const Row& r) {
+             auto d = std::make_unique<Scif>(b.clocks, b.ctx.clock, &b.ctx.irq,
+                                             static_cast<unsigned>(r.irq));
+             b.scif = d.get();
+             return std::unique_ptr<Device>(std::move(d));
+         }},
+        {"BPM", 0x400F'0000, 0x400, 37, 1,
+         [](BoardParts& b, const Row& r) {
+             auto d = std::make_unique<Bpm>(b.clocks, &b.ctx.irq, static_cast<unsigned>(r.irq));
+             b.bpm = d.get();
+             return std::unique_ptr<Device>(std::move(d));
+         }},
+        {"BSCIF", 0x400F'0400, 0x400, 38, 1,
+         [](BoardParts& b, const Row& r) {
+             auto d = std::make_unique<Bscif>(b.clocks, b.ctx.clock, &b.ctx.irq,
+                                              static_cast<unsigned>(r.irq));
+             b.bscif = d.get();
+             return std::unique_ptr<Device>(std::move(d));
+         }},
+        {"CHIPID", 0x400E'0400, 0x400, -1, 0, nullptr},
+        {"HFLASHC", 0x400A'0000, 0x400, 0, 1, nullptr},
+        {"HCACHE", 0x400A'0400, 0x400, -1, 0, nullptr},
+        {"AST", 0x400F'0800, 0x400, 39, 5, nullptr},
+        {"GPIO_PA", 0x400E'1000, 0x200, 25, 4, nullptr},
+        {"GPIO_PB", 0x400E'1200, 0x200, 29, 4, nullptr},
+        {"GPIO_PC", 0x400E'1400, 0x200, 33, 4, nullptr},
+        {"TRNG", 0x4006'8000, 0x4000, 73, 1, nullptr},
+        {"TC0", 0x4001'0000, 0x4000, 55, 3, nullptr},
+        {"TC1", 0x4001'4000, 0x4000, 58, 3, nullptr},
+        // Named, not modelled (reads return 0 or the listed reset value).
+        {"IISC", 0x4000'4000, 0x4000, 53, 1, nullptr},
+        {"TWIM0", 0x4001'8000, 0x400, 61, 1, nullptr},
+        {"TWIS0", 0x4001'8400, 0x3C00, 62, 1, nullptr},
+        {"TWIM1", 0x4001'C000, 0x400, 63, 1, nullptr},
+        {"TWIS1", 0x4001'C400, 0x3C00, 64, 1, nullptr},
+        {"ADCIFE", 0x4003'8000, 0x4000, 69, 1, nullptr},
+        {"DACC", 0x4003'C000, 0x4000, 70, 1, nullptr},
+        {"ACIFC", 0x4004'0000, 0x4000, 71, 1, nullptr},
+        {"GLOC", 0x4006'0000, 0x4000, -1, 0, nullptr},
+        {"ABDACB", 0x4006'4000, 0x4000, 72, 1, nullptr},
+        {"PARC", 0x4006'C000, 0x4000, 74, 1, nullptr},
+        {"CATB", 0x4007'0000, 0x4000, 75, 1, nullptr},
+        {"TWIM2", 0x4007'8000, 0x4000, 77, 1, nullptr},
+        {"TWIM3", 0x4007'C000, 0x4000, 78, 1, nullptr},
+        {"LCDCA", 0x4008'0000, 0x4000, 79, 1, nullptr},
+        {"HMATRIX", 0x400A'1000, 0x1000, -1, 0, nullptr},
+        {"SMAP", 0x400A'3000, 0x1000, -1, 0, nullptr},
+        {"CRCCU", 0x400A'4000, 0x1000, 17, 1, nullptr},
+        {"USBC", 0x400A'5000, 0x1000, 18, 1, nullptr},
+        {"PEVC", 0x400A'6000, 0x1000, 19, 2, nullptr},
+        {"AESA", 0x400B'0000, 0x4000, 21, 1, nullptr},
+        {"FREQM", 0x400E'0C00, 0x400, 24, 1, nullptr},
+        {"WDT", 0x400F'0C00, 0x400, 44, 1, nullptr},
+        {"EIC", 0x400F'1000, 0x400, 45, 8, nullptr},
+        {"PICOUART", 0x400F'1400, 0x400, -1, 0, nullptr},
+    };
+}
+
+// ---- I/O peripherals (periphio) ----
+// The periphio engineer owns this section: USART0-3, SPI, PDCA rows and the host-side functions
+// set_uart_sink / inject_uart_rx / attach_spi_device below.
+std::vector<Row> io_rows() {
+    return {
+        {"USART0", 0x4002'4000, 0x4000, 65, 1, nullptr},
+        {"USART1", 0x4002'8000, 0x4000, 66, 1, nullptr},
+        {"USART2", 0x4002'C000, 0x4000, 67, 1, nullptr},
+        {"USART3", 0x4003'0000, 0x4000, 68, 1, nullptr},
+        {"SPI", 0x4000'8000, 0x4000, 54, 1, nullptr},
+        {"PDCA", 0x400A'2000, 0x1000, 1, 16, nullptr},
+    };
+}
+// ---- end of the I/O peripherals section ----
+
+}  // namespace
+
+void HailBoard::set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink) {
+    // ---- I/O peripherals (periphio) ----
+    if (usart >= impl_->uart_sinks.size())
+        throw std::out_of_range(fmt::format("set_uart_sink: no USART{}", usart));
+    impl_->uart_sinks[usart] = std::move(sink);
+    // ---- end of the I/O peripherals section ----
+}
+
+void HailBoard::inject_uart_rx(unsigned usart, std::span<const std::uint8_t> bytes) {
+    // ---- I/O peripherals (periphio) ----
+    if (usart >= impl_->uart_sinks.size())
+        throw std::out_of_range(fmt::format("inject_uart_rx: no USART{}", usart));
+    spdlog::warn("inject_uart_rx: USART{} is not modelled yet; {} bytes dropped", usart,
+                 bytes.size());
+    // ---- end of the I/O peripherals section ----
+}
+
+void HailBoard::attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device) {
+    // ---- I/O peripherals (periphio) ----
+    throw std::logic_error(
+        fmt::format("attach_spi_device(cs {}, {}): the SPI model is not in the board yet",
+                    chip_select, device ? device->name() : "null"));
+    // ---- end of the I/O peripherals section ----
+}
+
+HailBoard::HailBoard(MachineContext& ctx) : HailBoard(ctx, 0) {}
+
+HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
+    : impl_(std::make_unique<Impl>(ctx, rng_seed)) {
+    std::vector<Row> rows = system_rows();
+    for (Row& r : io_rows()) rows.push_back(std::move(r));
+    for (const Row& r : rows) {
+        std::unique_ptr<Device> dev =
+            r.make ? r.make(*impl_, r)
+                   : std::make_unique<UnimplementedDevice>(std::string(r.name), r.base, r.size);
+        ctx.bus.map_device(r.base, r.size, *dev);
+        impl_->names.emplace_back(r.name);
+        impl_->devices.push_back(std::move(dev));
+    }
+    // The machine owns the core clock (it knows where the current instruction batch ends); a
+    // board used without a machine (unit tests) changes the clock itself.
+    impl_->pm->on_cpu_clock = [this](std::uint64_t hz) {
+        if (on_core_clock_change) {
+            on_core_clock_change(hz);
+        } else {
+            impl_->ctx.clock.set_core_hz(hz);
+        }
+    };
+}
+
+HailBoard::~HailBoard() = default;
+
+void HailBoard::reset() {
+    impl_->clocks.reset();
+    for (auto& d : impl_->devices) d->reset();
+}
+
+void HailBoard::set_gpio_input(unsigned port, unsigned pin, bool level) {
+    throw std::logic_error(fmt::format("set_gpio_input(P{}{:02}, {}): GPIO not modelled yet",
+                                       static_cast<char>('A' + port), pin, level));
+}
+
+bool HailBoard::gpio_output(unsigned /*port*/, unsigned /*pin*/) const {
+    return false;
+}
+
+std::vector<std::string> HailBoard::warnings() const {
+    std::vector<std::string> out;
+    for (const auto* list : {&impl_->scif->warnings(), &impl_->bscif->warnings()})
+        out.insert(out.end(), list->begin(), list->end());
+    return out;
+}
+
+Device* HailBoard::device(std::string_view name) const {
+    for (std::size_t i = 0; i < impl_->names.size(); ++i) {
+        if (impl_->names[i] == name) return impl_->devices[i].get();
+    }
+    return nullptr;
+}
+
+}  // namespace tockemu

@@ -1,0 +1,68 @@
+#include "emu/periph/sam4l/protected_block.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace tockemu::sam4l {
+
+ProtectedBlock::ProtectedBlock(std::string name, std::span<const Reg> table, std::uint32_t size,
+                               std::uint32_t unlock_offset,
+                               std::initializer_list<std::uint32_t> protected_offsets)
+    : RegisterBlock(std::move(name), table, size),
+      unlock_offset_(unlock_offset),
+      protected_(protected_offsets) {}
+
+void ProtectedBlock::reset() {
+    armed_ = -1;
+    RegisterBlock::reset();
+}
+
+void ProtectedBlock::write(std::uint32_t offset, std::uint32_t value, unsigned size) {
+    const std::uint32_t aligned = offset & ~3u;
+    if (aligned == unlock_offset_ && size == 4) {
+        // UNLOCK: KEY[31:24] = 0xAA, ADDR[9:0]. A wrong key arms nothing.
+        armed_ = (value >> 24) == kUnlockKey ? static_cast<int>(value & 0x3FF) : -1;
+        RegisterBlock::write(offset, value, size);
+        return;
+    }
+    const bool is_protected =
+        std::find(protected_.begin(), protected_.end(), aligned) != protected_.end();
+    const bool unlocked = armed_ == static_cast<int>(aligned);
+    armed_ = -1;
+    if (is_protected && !unlocked) {
+        spdlog::warn("{}+{:#05x}: write of {:#010x} without UNLOCK discarded (AE set)", name(),
+                     aligned, value);
+        on_access_error();
+        update_irq();
+        return;
+    }
+    RegisterBlock::write(offset, value, size);
+}
+
+bool PollWatch::observe(std::uint32_t value) {
+    if (value != last_) {
+        last_ = value;
+        count_ = 0;
+        return false;
+    }
+    if (++count_ != limit_) return false;
+    std::string missing;
+    std::uint32_t newly = 0;
+    for (const Bit& b : bits_) {
+        if ((value & b.mask) == 0 && (reported_ & b.mask) == 0) {
+            missing += missing.empty() ? "" : ", ";
+            missing += b.name;
+            newly |= b.mask;
+        }
+    }
+    if (newly == 0) return false;
+    reported_ |= newly;
+    warnings_.push_back(fmt::format("{} read {} times unchanged ({:#010x}); never became ready: {}",
+                                    reg_name_, limit_, value, missing));
+    spdlog::warn("{}", warnings_.back());
+    return true;
+}
+
+}  // namespace tockemu::sam4l

@@ -1,0 +1,132 @@
+// The Hail board as the guest sees it through the bus: every SAM4L peripheral is mapped, the
+// clock set-up of Tock's Hail boot completes, and the selected main clock reaches the machine.
+#include "emu/board/hail_board.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <vector>
+
+#include "emu/core/context.hpp"
+
+namespace tockemu {
+namespace {
+
+struct RecordingIrq : InterruptSink {
+    std::map<unsigned, bool> level;
+    void set_irq_level(unsigned irq, bool l) override { level[irq] = l; }
+};
+
+struct BoardTest : ::testing::Test {
+    Clock clock{48'000'000};
+    Bus bus;
+    RecordingIrq irq;
+    EventHub events;
+    MachineContext ctx{clock, bus, irq, events};
+    HailBoard board{ctx};
+    std::vector<std::uint64_t> core_changes;
+
+    BoardTest() {
+        bus.add_memory("flash", 0, 0x80000, 0xFF);
+        bus.add_memory("sram", 0x2000'0000, 0x10000);
+        board.on_core_clock_change = [this](std::uint64_t hz) { core_changes.push_back(hz); };
+    }
+    std::uint32_t rd(std::uint32_t a) {
+        BusResult r = bus.read(a, 4, Initiator::Cpu);
+        EXPECT_TRUE(r.ok) << std::hex << a;
+        return r.value;
+    }
+    void wr(std::uint32_t a, std::uint32_t v) { EXPECT_TRUE(bus.write(a, v, 4, Initiator::Cpu)); }
+    // Runs virtual time forward, firing events, until `done` or `limit` (like a guest poll loop).
+    template <class F>
+    bool poll(F done, Picos limit = picos_from_ms(50)) {
+        const Picos end = clock.now() + limit;
+        while (clock.now() < end) {
+            if (done()) return true;
+            clock.advance_cycles(48);  // 1 us per poll iteration
+            clock.run_due();
+        }
+        return done();
+    }
+};
+
+TEST_F(BoardTest, EveryPeripheralOfTheSam4lIsMappedByName) {
+    for (const char* name :
+         {"PM",      "SCIF",   "BSCIF",  "BPM",  "AST",   "GPIO_PA", "GPIO_PB", "GPIO_PC",
+          "HFLASHC", "HCACHE", "CHIPID", "TRNG", "TC0",   "TC1",     "USART0",  "USART3",
+          "SPI",     "PDCA",   "WDT",    "EIC",  "TWIM1", "CRCCU"}) {
+        EXPECT_NE(board.device(name), nullptr) << name;
+    }
+    // Every peripheral base of sam4l.md §1.3 answers (no bus error) somewhere in its window.
+    for (std::uint32_t base :
+         {0x40004000u, 0x40008000u, 0x40010000u, 0x40014000u, 0x40018000u, 0x40018400u, 0x4001C000u,
+          0x4001C400u, 0x40024000u, 0x40028000u, 0x4002C000u, 0x40030000u, 0x40038000u, 0x4003C000u,
+          0x40040000u, 0x40060000u, 0x40064000u, 0x40068000u, 0x4006C000u, 0x40070000u, 0x40078000u,
+          0x4007C000u, 0x40080000u, 0x400A0000u, 0x400A0400u, 0x400A1000u, 0x400A2000u, 0x400A3000u,
+          0x400A4000u, 0x400A5000u, 0x400A6000u, 0x400B0000u, 0x400E0000u, 0x400E0400u, 0x400E0800u,
+          0x400E0C00u, 0x400E1000u, 0x400E1200u, 0x400E1400u, 0x400F0000u, 0x400F0400u, 0x400F0800u,
+          0x400F0C00u, 0x400F1000u, 0x400F1400u}) {
+        EXPECT_TRUE(bus.read(base, 4, Initiator::Cpu).ok) << std::hex << base;
+    }
+}
+
+TEST_F(BoardTest, UnimplementedPeripheralsReadZeroAndIgnoreWrites) {
+    wr(0x400F'1000 + 0x14, 0xFFFF'FFFF);  // EIC.MODE
+    EXPECT_EQ(rd(0x400F'1000 + 0x14), 0u);
+}
+
+TEST_F(BoardTest, TockHailClockSetupCompletesAndSelectsA48MHzCore) {
+    // Steps 2-11 of the measured Tock boot (hail-boot-trace.md §1.1), in order.
+    ASSERT_TRUE(poll([&] { return rd(0x400F'0014) & 1; }));  // BPM.SR.PSOK
+    const std::uint32_t pmcon = rd(0x400F'001C);
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, pmcon | 0xE);
+    const std::uint32_t rc32kcr = rd(0x400F'0424);
+    wr(0x400F'0418, 0xAA00'0024);
+    wr(0x400F'0424, rc32kcr | 0x7);
+    ASSERT_TRUE(poll([&] { return rd(0x400F'0424) & 1; }));
+    wr(0x400F'0418, 0xAA00'0028);
+    wr(0x400F'0428, 0x001D'0015);
+    EXPECT_EQ(rd(0x400F'0428), 0x001D'0015u);
+
+    wr(0x400E'0058, 0xAA00'0024);
+    const std::uint32_t hsb = rd(0x400E'0024);  // unlock, read, write
+    wr(0x400E'0024, hsb | 0x4);
+    EXPECT_EQ(rd(0x400E'0024), 0x1E6u);
+
+    wr(0x400E'0818, 0xAA00'0020);
+    wr(0x400E'0820, 0x0001'0E01);
+    ASSERT_TRUE(poll([&] { return rd(0x400E'0814) & 1; }));  // OSC0RDY
+    wr(0x400E'0818, 0xAA00'0024);
+    wr(0x400E'0824, 0x3F05'0111);
+    ASSERT_TRUE(poll([&] { return rd(0x400E'0814) & (1u << 6); }));  // PLL0LOCK
+
+    EXPECT_TRUE(core_changes.empty());
+    wr(0x400E'0058, 0xAA00'0000);
+    wr(0x400E'0000, 2);  // MCCTRL = PLL0
+    ASSERT_EQ(core_changes.size(), 1u);
+    EXPECT_EQ(core_changes[0], 48'000'000u);
+    EXPECT_TRUE(board.warnings().empty());
+}
+
+TEST_F(BoardTest, ProtectedRegisterWriteWithoutUnlockIsDiscardedAndSetsAccessError) {
+    wr(0x400E'0028, 0x100);  // PBAMASK without UNLOCK
+    EXPECT_EQ(rd(0x400E'0028), 0u);
+    EXPECT_TRUE(rd(0x400E'00D4) & (1u << 31));  // PM.SR.AE
+    wr(0x400E'0058, 0xAA00'0028);
+    wr(0x400E'0028, 0x100);
+    EXPECT_EQ(rd(0x400E'0028), 0x100u);
+}
+
+TEST_F(BoardTest, PllThatNeverLocksIsReportedByName) {
+    // PLL0 enabled with OSC0 off: PLL0LOCK can never rise.
+    wr(0x400E'0818, 0xAA00'0024);
+    wr(0x400E'0824, 0x3F05'0111);
+    for (int i = 0; i < 2'100'000; ++i) rd(0x400E'0814);
+    ASSERT_EQ(board.warnings().size(), 1u);
+    EXPECT_NE(board.warnings()[0].find("PLL0LOCK"), std::string::npos);
+    EXPECT_NE(board.warnings()[0].find("SCIF.PCLKSR"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tockemu
