@@ -17,10 +17,13 @@
 #include "emu/periph/sam4l/bpm.hpp"
 #include "emu/periph/sam4l/bscif.hpp"
 #include "emu/periph/sam4l/clock_tree.hpp"
+#include "emu/periph/sam4l/pdca.hpp"
 #include "emu/periph/sam4l/pm.hpp"
 #include "emu/periph/sam4l/scif.hpp"
+#include "emu/periph/sam4l/spi.hpp"
 #include "emu/periph/sam4l/spi_device.hpp"
 #include "emu/periph/sam4l/unimplemented.hpp"
+#include "emu/periph/sam4l/usart.hpp"
 
 namespace tockemu {
 
@@ -43,7 +46,13 @@ struct BoardParts {
     Bpm* bpm = nullptr;
 
     // ---- I/O side state (periphio) ----
-    std::array<std::function<void(std::uint8_t)>, 4> uart_sinks;
+    Pdca* pdca = nullptr;  // built first: the USARTs and the SPI drive its request lines
+    std::array<Usart*, Usart::kCount> usarts{};
+    Spi* spi = nullptr;
+    // CLK_USART / CLK_SPI: the PBA clock as PM currently divides it.
+    std::function<std::uint64_t()> pba_hz() {
+        return [this] { return clocks.pba_hz(); };
+    }
     // ---- end of the I/O side state ----
 
     BoardParts(MachineContext& c, std::uint64_t seed)
@@ -142,14 +151,34 @@ std::vector<Row> system_rows() {
 // ---- I/O peripherals (periphio) ----
 // The periphio engineer owns this section: USART0-3, SPI, PDCA rows and the host-side functions
 // set_uart_sink / inject_uart_rx / attach_spi_device below.
+template <class Model>
+std::unique_ptr<Device> keep(std::unique_ptr<Model> model, Model*& view) {
+    view = model.get();
+    return model;
+}
+
+std::unique_ptr<Device> make_usart(BoardParts& b, unsigned n) {
+    return keep(std::make_unique<Usart>(b.ctx, n, b.pba_hz(), b.pdca), b.usarts[n]);
+}
+
 std::vector<Row> io_rows() {
+    // IRQs: USARTn 65+n, SPI 54, PDCA channel n -> 1+n (sam4l.md §2); the models own their
+    // numbers, the columns here say the same for the board report.
     return {
-        {"USART0", 0x4002'4000, 0x4000, 65, 1, nullptr},
-        {"USART1", 0x4002'8000, 0x4000, 66, 1, nullptr},
-        {"USART2", 0x4002'C000, 0x4000, 67, 1, nullptr},
-        {"USART3", 0x4003'0000, 0x4000, 68, 1, nullptr},
-        {"SPI", 0x4000'8000, 0x4000, 54, 1, nullptr},
-        {"PDCA", 0x400A'2000, 0x1000, 1, 16, nullptr},
+        {"PDCA", Pdca::kBase, Pdca::kSize, Pdca::kFirstIrq, Pdca::kChannels,
+         [](BoardParts& b, const Row&) { return keep(std::make_unique<Pdca>(b.ctx), b.pdca); }},
+        {"USART0", Usart::kBase[0], Usart::kSize, 65, 1,
+         [](BoardParts& b, const Row&) { return make_usart(b, 0); }},
+        {"USART1", Usart::kBase[1], Usart::kSize, 66, 1,
+         [](BoardParts& b, const Row&) { return make_usart(b, 1); }},
+        {"USART2", Usart::kBase[2], Usart::kSize, 67, 1,
+         [](BoardParts& b, const Row&) { return make_usart(b, 2); }},
+        {"USART3", Usart::kBase[3], Usart::kSize, 68, 1,
+         [](BoardParts& b, const Row&) { return make_usart(b, 3); }},
+        {"SPI", Spi::kBase, Spi::kSize, Spi::kIrq, 1,
+         [](BoardParts& b, const Row&) {
+             return keep(std::make_unique<Spi>(b.ctx, b.pba_hz(), b.pdca), b.spi);
+         }},
     };
 }
 // ---- end of the I/O peripherals section ----
@@ -158,26 +187,26 @@ std::vector<Row> io_rows() {
 
 void HailBoard::set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink) {
     // ---- I/O peripherals (periphio) ----
-    if (usart >= impl_->uart_sinks.size())
+    if (usart >= Usart::kCount)
         throw std::out_of_range(fmt::format("set_uart_sink: no USART{}", usart));
-    impl_->uart_sinks[usart] = std::move(sink);
+    impl_->usarts[usart]->set_sink(std::move(sink));
     // ---- end of the I/O peripherals section ----
 }
 
 void HailBoard::inject_uart_rx(unsigned usart, std::span<const std::uint8_t> bytes) {
     // ---- I/O peripherals (periphio) ----
-    if (usart >= impl_->uart_sinks.size())
+    if (usart >= Usart::kCount)
         throw std::out_of_range(fmt::format("inject_uart_rx: no USART{}", usart));
-    spdlog::warn("inject_uart_rx: USART{} is not modelled yet; {} bytes dropped", usart,
-                 bytes.size());
+    impl_->usarts[usart]->inject_rx(bytes);
     // ---- end of the I/O peripherals section ----
 }
 
 void HailBoard::attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device) {
     // ---- I/O peripherals (periphio) ----
-    throw std::logic_error(
-        fmt::format("attach_spi_device(cs {}, {}): the SPI model is not in the board yet",
-                    chip_select, device ? device->name() : "null"));
+    if (chip_select >= Spi::kChipSelects)
+        throw std::out_of_range(
+            fmt::format("attach_spi_device: chip select {} (NPCS0..3 exist)", chip_select));
+    impl_->spi->attach(chip_select, std::move(device));
     // ---- end of the I/O peripherals section ----
 }
 
