@@ -37,8 +37,6 @@ using sam4l::PeripheralFunction;
 using sam4l::Port;
 
 constexpr std::uint32_t kConsoleBaud = 115200;
-// The main clock out of reset (RCSYS), should the PLL set-up fail.
-constexpr std::uint32_t kRcsysHz = 115200;
 
 const char* g_clock_failure = nullptr;
 
@@ -132,7 +130,7 @@ std::uint32_t hail_setup_chip() {
     for (const PinFunction& p : kPeripheralPins) {
         pin(p.port, p.pin).select_peripheral(p.function);
     }
-    return g_clock_failure == nullptr ? sam4l::pm::kSystemClockHz : kRcsysHz;
+    return sam4l::pm::main_clock_hz();
 }
 
 void hail_setup_drivers(kernel::Kernel& kernel) {
@@ -150,8 +148,8 @@ void hail_setup_drivers(kernel::Kernel& kernel) {
     d->process_console_alarm.setup();
 
     if (g_clock_failure != nullptr) {
-        kernel::kprintf("Hail: clock set-up failed waiting for %s; running on RCSYS\r\n",
-                        g_clock_failure);
+        kernel::kprintf("Hail: clock set-up: %s never became ready; main clock %u Hz\r\n",
+                        g_clock_failure, static_cast<unsigned>(sam4l::pm::main_clock_hz()));
     }
     if (ast_failure != nullptr) {
         kernel::kprintf("Hail: AST set-up failed waiting for %s; alarms will not fire\r\n",

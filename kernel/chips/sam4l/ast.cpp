@@ -83,7 +83,8 @@ void Ast::set_alarm(hil::Ticks reference, hil::Ticks dt) {
     write_synced(kScr, kSrAlarm0);
     write_synced(kAr0, expiry);
     write_synced(kIer, kSrAlarm0);
-    write_synced(kCr, kCr.read() | kCrEn);
+    // Each synchronised write costs two AST clock periods; skip the one that changes nothing.
+    if ((kCr.read() & kCrEn) == 0) write_synced(kCr, kCr.read() | kCrEn);
 }
 
 void Ast::disarm() {

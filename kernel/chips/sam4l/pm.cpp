@@ -99,36 +99,54 @@ void modify_pmcon(std::uint32_t set) {
 }  // namespace
 
 const char* setup_48mhz_pll() {
+    // Steps whose ready bit never comes are recorded and skipped, so one missing status bit does
+    // not leave the chip on the 115 kHz reset clock; only a PLL that does not lock keeps it there.
+    const char* failure = nullptr;
+    auto check = [&failure](bool ok, const char* what) {
+        if (!ok && failure == nullptr) failure = what;
+        return ok;
+    };
+
     // PS2 allows 48 MHz with one flash wait state. PSOK must be 1 before a new request.
-    if (!poll(kBpmSr, kBpmSrPsok, kBpmSrPsok)) return "BPM.SR.PSOK";
+    check(poll(kBpmSr, kBpmSrPsok, kBpmSrPsok), "BPM.SR.PSOK");
     modify_pmcon(kPmconPs2 | kPmconPscm | kPmconPscreq);
 
     // RC32K drives the 32 kHz clock of the AST; enabling it reads back EN once running.
     const std::uint32_t rc32k = Reg{kBscifBase + kRc32kcr}.read();
     write_locked(kBscifBase, kBscifUnlock, kRc32kcr,
                  rc32k | kRc32kcrEn32k | kRc32kcrTcen | kRc32kcrEn);
-    if (!poll(Reg{kBscifBase + kRc32kcr}, kRc32kcrEn, kRc32kcrEn)) return "BSCIF.RC32KCR.EN";
+    check(poll(Reg{kBscifBase + kRc32kcr}, kRc32kcrEn, kRc32kcrEn), "BSCIF.RC32KCR.EN");
     write_locked(kBscifBase, kBscifUnlock, kRc32ktune, kRc32ktuneValue);
 
     enable(HsbClock::kFlashcalwPicocache);
     enable(PbbClock::kHramc1);
     kHcacheCtrl.write(kHcacheCen);
-    if (!poll(kHcacheSr, kHcacheCsts, kHcacheCsts)) return "HCACHE.SR.CSTS";
+    check(poll(kHcacheSr, kHcacheCsts, kHcacheCsts), "HCACHE.SR.CSTS");
 
     kFcr.set_bits(kFcrFws);
     kFcmd.write((kFcmd.read() & ~kFcmdKeyAndCmdMask) | kFcmdKey | kFcmdHsen);
-    if (!poll(kFsr, kFsrFrdy, kFsrFrdy)) return "FLASHCALW.FSR.FRDY";
+    check(poll(kFsr, kFsrFrdy, kFsrFrdy), "FLASHCALW.FSR.FRDY");
 
     write_locked(kScifBase, kScifUnlock, kOscctrl0, kOscctrl0Crystal16Mhz);
-    if (!poll(kPclksr, kPclksrOsc0rdy, kPclksrOsc0rdy)) return "SCIF.PCLKSR.OSC0RDY";
+    if (!check(poll(kPclksr, kPclksrOsc0rdy, kPclksrOsc0rdy), "SCIF.PCLKSR.OSC0RDY")) {
+        return failure;
+    }
     write_locked(kScifBase, kScifUnlock, kPll0, kPll0Value);
-    if (!poll(kPclksr, kPclksrPll0lock, kPclksrPll0lock)) return "SCIF.PCLKSR.PLL0LOCK";
+    if (!check(poll(kPclksr, kPclksrPll0lock, kPclksrPll0lock), "SCIF.PCLKSR.PLL0LOCK")) {
+        return failure;
+    }
 
     kFcr.set_bits(kFcrFws);
     write_locked(kPmBase, Reg{kPmBase + kPmUnlock}, kMcctrl, kMcctrlMcselPll0);
 
     modify_pmcon(kPmconCk32sRc32k);
-    return nullptr;
+    return failure;
+}
+
+std::uint32_t main_clock_hz() {
+    constexpr std::uint32_t kRcsysHz = 115'200;
+    const std::uint32_t mcsel = Reg{kPmBase + kMcctrl}.read() & 0x7;
+    return mcsel == kMcctrlMcselPll0 ? kSystemClockHz : kRcsysHz;
 }
 
 void enable(HsbClock clock) {

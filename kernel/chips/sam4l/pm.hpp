@@ -13,9 +13,12 @@ namespace sam4l::pm {
 // dividers are computed from it (PBA runs undivided).
 inline constexpr std::uint32_t kSystemClockHz = 48'000'000;
 
-// Result of the clock set-up: nullptr on success, else the name of the ready bit that never came
-// (the kernel prints it once the console works, instead of hanging in a silent loop).
+// Result of the clock set-up: nullptr on success, else the name of the first ready bit that never
+// came (the kernel prints it once the console works, instead of hanging in a silent loop).
 const char* setup_48mhz_pll();
+
+// The main clock actually selected: 48 MHz once MCCTRL selects PLL0, else RCSYS (115.2 kHz).
+std::uint32_t main_clock_hz();
 
 // Bus clock gates. Bit numbers are the PM mask-register bit positions (sam4l.md §1.3).
 enum class HsbClock : std::uint8_t { kPdca = 0, kFlashcalw = 1, kFlashcalwPicocache = 2 };
