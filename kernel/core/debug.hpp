@@ -17,19 +17,19 @@
 namespace kernel {
 
 class DebugOutput {
-public:
+  public:
     virtual void debug_available() = 0;
 
-protected:
+  protected:
     ~DebugOutput() = default;
 };
 
 class PanicWriter {
-public:
+  public:
     virtual void panic_begin() = 0;  // make the UART usable synchronously, whatever its state
     virtual void panic_write(const std::uint8_t* bytes, std::size_t len) = 0;  // blocking
 
-protected:
+  protected:
     ~PanicWriter() = default;
 };
 

@@ -10,15 +10,15 @@
 namespace kernel {
 
 class DeferredCallClient {
-public:
+  public:
     virtual void handle_deferred_call() = 0;
 
-protected:
+  protected:
     ~DeferredCallClient() = default;
 };
 
 class DeferredCall {
-public:
+  public:
     static constexpr unsigned kMaxClients = 32;
 
     // Registers `client`; panics the kernel when more than 32 are registered (a board bug).
@@ -33,7 +33,7 @@ public:
     static bool has_pending();
     static void service_all();  // runs every pending client once, lowest index first
 
-private:
+  private:
     std::uint8_t index_;
 };
 

@@ -21,16 +21,20 @@ enum class ErrorCode : std::uint32_t {
     NOACK = 13,
 };
 
-constexpr std::uint32_t to_u32(ErrorCode e) { return static_cast<std::uint32_t>(e); }
+constexpr std::uint32_t to_u32(ErrorCode e) {
+    return static_cast<std::uint32_t>(e);
+}
 
 // StatusCode as passed in upcall arguments: 0 for success, else the ErrorCode value.
 constexpr std::uint32_t kStatusSuccess = 0;
-constexpr std::uint32_t status_code(ErrorCode e) { return to_u32(e); }
+constexpr std::uint32_t status_code(ErrorCode e) {
+    return to_u32(e);
+}
 
 // An operation that either succeeded or failed with an ErrorCode (Tock's Result<(), ErrorCode>).
 class Status {
-public:
-    constexpr Status() = default;  // success
+  public:
+    constexpr Status() = default;                         // success
     constexpr Status(ErrorCode e) : error_(to_u32(e)) {}  // NOLINT: implicit on purpose
     static constexpr Status ok() { return Status(); }
     constexpr bool is_ok() const { return error_ == 0; }
@@ -38,7 +42,7 @@ public:
     // 0 on success, else the error code: the upcall "StatusCode" encoding.
     constexpr std::uint32_t status_code() const { return error_; }
 
-private:
+  private:
     std::uint32_t error_ = 0;
 };
 

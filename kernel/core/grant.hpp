@@ -45,7 +45,7 @@ class Kernel;
 // A process buffer shared with Read-Only Allow. Checked at allow time to lie in the process's RAM
 // (below its app break, which can never be lowered under an allowed buffer) or in its flash.
 class ReadOnlyBuffer {
-public:
+  public:
     ReadOnlyBuffer(const std::uint8_t* ptr, std::uint32_t len) : ptr_(ptr), len_(len) {}
     ReadOnlyBuffer(const ReadOnlyBuffer&) = delete;
     ReadOnlyBuffer& operator=(const ReadOnlyBuffer&) = delete;
@@ -57,14 +57,14 @@ public:
     std::uint32_t copy_to(std::uint8_t* dst, std::uint32_t offset, std::uint32_t n) const;
     const std::uint8_t* data() const { return ptr_; }  // valid only inside enter()
 
-private:
+  private:
     const std::uint8_t* ptr_;
     std::uint32_t len_;
 };
 
 // A process buffer shared with Read-Write Allow (always inside [memory_start, app_break)).
 class ReadWriteBuffer {
-public:
+  public:
     ReadWriteBuffer(std::uint8_t* ptr, std::uint32_t len) : ptr_(ptr), len_(len) {}
     ReadWriteBuffer(const ReadWriteBuffer&) = delete;
     ReadWriteBuffer& operator=(const ReadWriteBuffer&) = delete;
@@ -80,14 +80,14 @@ public:
     std::uint32_t copy_from(const std::uint8_t* src, std::uint32_t offset, std::uint32_t n);
     std::uint8_t* data() { return ptr_; }  // valid only inside enter()
 
-private:
+  private:
     std::uint8_t* ptr_;
     std::uint32_t len_;
 };
 
 // The kernel-managed part of a grant: upcall and allow slots of one process for one driver.
 class GrantKernelData {
-public:
+  public:
     GrantKernelData(const GrantKernelData&) = delete;
     GrantKernelData& operator=(const GrantKernelData&) = delete;
 
@@ -105,7 +105,7 @@ public:
     GrantKernelData(ProcessId pid, std::uint32_t driver_num, std::uint32_t* header)
         : pid_(pid), driver_num_(driver_num), header_(header) {}
 
-private:
+  private:
     ProcessId pid_;
     std::uint32_t driver_num_;
     std::uint32_t* header_;
@@ -113,7 +113,7 @@ private:
 
 template <typename R>
 class GrantResult {
-public:
+  public:
     GrantResult(Status s, R v) : status_(s), value_(std::move(v)) {}
     bool ok() const { return status_.is_ok(); }
     Status status() const { return status_; }
@@ -121,26 +121,26 @@ public:
     R& value() { return value_; }
     R value_or(R fallback) const { return ok() ? value_ : fallback; }
 
-private:
+  private:
     Status status_;
     R value_;
 };
 
 template <>
 class GrantResult<void> {
-public:
+  public:
     explicit GrantResult(Status s) : status_(s) {}
     bool ok() const { return status_.is_ok(); }
     Status status() const { return status_; }
     ErrorCode error() const { return status_.error(); }
 
-private:
+  private:
     Status status_;
 };
 
 // Type-independent part, implemented by the core (core/grant.cpp).
 class GrantBase {
-public:
+  public:
     std::uint32_t driver_num() const { return driver_num_; }
     unsigned index() const { return index_; }
 
@@ -151,7 +151,7 @@ public:
     };
     const Layout& layout() const { return layout_; }
 
-protected:
+  protected:
     using Construct = void (*)(void*);
     GrantBase(Kernel& kernel, std::uint32_t driver_num, Layout layout, Construct construct);
     GrantBase(const GrantBase&) = delete;
@@ -176,7 +176,7 @@ protected:
                       static_cast<std::uint8_t>(rw), off, total};
     }
 
-private:
+  private:
     Kernel& kernel_;
     std::uint32_t driver_num_;
     Layout layout_;
@@ -191,7 +191,7 @@ class Grant : private GrantBase {
     static_assert(alignof(T) <= 8, "grant allocations are 8-byte aligned");
     static_assert(kUpcalls < 256 && kAllowRo < 256 && kAllowRw < 256);
 
-public:
+  public:
     Grant(Kernel& kernel, std::uint32_t driver_num)
         : GrantBase(kernel, driver_num, make_layout<T>(kUpcalls, kAllowRo, kAllowRw),
                     [](void* p) { ::new (p) T{}; }) {}
@@ -223,11 +223,11 @@ public:
         }
     }
 
-private:
+  private:
     static T& data(std::uint32_t* header) {
-        return *std::launder(reinterpret_cast<T*>(reinterpret_cast<std::uint8_t*>(header) +
-                                                  make_layout<T>(kUpcalls, kAllowRo, kAllowRw)
-                                                      .data_offset));
+        return *std::launder(
+            reinterpret_cast<T*>(reinterpret_cast<std::uint8_t*>(header) +
+                                 make_layout<T>(kUpcalls, kAllowRo, kAllowRw).data_offset));
     }
 
     template <typename F>

@@ -11,7 +11,7 @@ namespace kernel {
 class GrantBase;
 
 class Kernel {
-public:
+  public:
     static constexpr unsigned kMaxDrivers = 24;
     static constexpr unsigned kMaxGrants = 16;
 
@@ -29,7 +29,7 @@ public:
     GrantBase* grant_at(unsigned i) const { return i < grant_count_ ? grants_[i] : nullptr; }
     void freeze_grants() { grants_frozen_ = true; }
 
-private:
+  private:
     struct DriverEntry {
         std::uint32_t num;
         SyscallDriver* driver;

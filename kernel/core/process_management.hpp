@@ -26,8 +26,8 @@ struct ProcessSummary {
     ProcessId id;
     const char* name;  // package name from the TBF (not NUL-terminated)
     std::uint32_t name_len;
-    std::uint32_t short_id;          // 0 = none
-    ProcessState state;              // Stopped has `stopped_from` as the previous state
+    std::uint32_t short_id;  // 0 = none
+    ProcessState state;      // Stopped has `stopped_from` as the previous state
     ProcessState stopped_from;
     std::uint32_t timeslice_expirations;
     std::uint32_t syscall_count;
@@ -60,8 +60,8 @@ void print_process(unsigned slot);  // memory map, registers, MPU regions (fault
 void print_kernel();                // version and kernel memory map
 std::uint32_t total_timeslice_expirations();
 
-[[noreturn]] void reset_board();   // SCB AIRCR SYSRESETREQ
-[[noreturn]] void panic_now();     // console `panic`
+[[noreturn]] void reset_board();  // SCB AIRCR SYSRESETREQ
+[[noreturn]] void panic_now();    // console `panic`
 
 }  // namespace process_management
 }  // namespace kernel

@@ -25,9 +25,9 @@
 namespace kernel {
 
 class SyscallDriver {
-public:
-    virtual CommandReturn command(std::uint32_t command_num, std::uint32_t arg1,
-                                  std::uint32_t arg2, ProcessId pid) = 0;
+  public:
+    virtual CommandReturn command(std::uint32_t command_num, std::uint32_t arg1, std::uint32_t arg2,
+                                  ProcessId pid) = 0;
 
     // Allocate this driver's grant for `pid`; normally `return grant_.enter(pid, [](auto&,
     // auto&) {}).status();`. Drivers with no grant keep the default.
@@ -44,7 +44,7 @@ public:
         return SyscallReturn::failure_u32_u32(ErrorCode::NOSUPPORT, address, length);
     }
 
-protected:
+  protected:
     ~SyscallDriver() = default;  // drivers are statically allocated and never deleted
 };
 
