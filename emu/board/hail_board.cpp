@@ -14,9 +14,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "emu/periph/sam4l/ast.hpp"
 #include "emu/periph/sam4l/bpm.hpp"
 #include "emu/periph/sam4l/bscif.hpp"
 #include "emu/periph/sam4l/clock_tree.hpp"
+#include "emu/periph/sam4l/gpio.hpp"
 #include "emu/periph/sam4l/pdca.hpp"
 #include "emu/periph/sam4l/pm.hpp"
 #include "emu/periph/sam4l/scif.hpp"
@@ -44,6 +46,8 @@ struct BoardParts {
     Scif* scif = nullptr;
     Bscif* bscif = nullptr;
     Bpm* bpm = nullptr;
+    Ast* ast = nullptr;
+    std::array<GpioPort*, 3> gpio{};
 
     // ---- I/O side state (periphio) ----
     Pdca* pdca = nullptr;  // built first: the USARTs and the SPI drive its request lines
@@ -79,6 +83,14 @@ struct HailBoard::Impl : BoardParts {
 
 namespace {
 
+Factory make_gpio(unsigned port) {
+    return [port](BoardParts& b, const Row& r) {
+        auto d = std::make_unique<GpioPort>(b.ctx, port, static_cast<unsigned>(r.irq));
+        b.gpio[port] = d.get();
+        return std::unique_ptr<Device>(std::move(d));
+    };
+}
+
 // ---- System peripherals (periphsys) ----------------------------------------------------------
 // Bases, sizes and IRQs: sam4l.md §1.3 and §2 (ASF sam4lc8c.h).
 std::vector<Row> system_rows() {
@@ -112,10 +124,18 @@ std::vector<Row> system_rows() {
         {"CHIPID", 0x400E'0400, 0x400, -1, 0, nullptr},
         {"HFLASHC", 0x400A'0000, 0x400, 0, 1, nullptr},
         {"HCACHE", 0x400A'0400, 0x400, -1, 0, nullptr},
-        {"AST", 0x400F'0800, 0x400, 39, 5, nullptr},
-        {"GPIO_PA", 0x400E'1000, 0x200, 25, 4, nullptr},
-        {"GPIO_PB", 0x400E'1200, 0x200, 29, 4, nullptr},
-        {"GPIO_PC", 0x400E'1400, 0x200, 33, 4, nullptr},
+        {"AST", 0x400F'0800, 0x400, 39, 5,
+         [](BoardParts& b, const Row& r) {
+             Scif* scif = b.scif;
+             auto d = std::make_unique<Ast>(
+                 b.ctx.clock, b.clocks, [scif] { return scif->gclk_hz(2); }, &b.ctx.irq,
+                 static_cast<unsigned>(r.irq));
+             b.ast = d.get();
+             return std::unique_ptr<Device>(std::move(d));
+         }},
+        {"GPIO_PA", 0x400E'1000, 0x200, 25, 4, make_gpio(0)},
+        {"GPIO_PB", 0x400E'1200, 0x200, 29, 4, make_gpio(1)},
+        {"GPIO_PC", 0x400E'1400, 0x200, 33, 4, make_gpio(2)},
         {"TRNG", 0x4006'8000, 0x4000, 73, 1, nullptr},
         {"TC0", 0x4001'0000, 0x4000, 55, 3, nullptr},
         {"TC1", 0x4001'4000, 0x4000, 58, 3, nullptr},
@@ -224,6 +244,9 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
         impl_->names.emplace_back(r.name);
         impl_->devices.push_back(std::move(dev));
     }
+    // External parts: the user button on PA16 is active low with a pull-up on the board, so the
+    // pin reads 1 until the host presses it (set_gpio_input(0, 16, false)).
+    impl_->gpio[0]->set_input(kButtonPin, true);
     // The machine owns the core clock (it knows where the current instruction batch ends); a
     // board used without a machine (unit tests) changes the clock itself.
     impl_->pm->on_cpu_clock = [this](std::uint64_t hz) {

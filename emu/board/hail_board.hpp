@@ -34,7 +34,9 @@ class HailBoard {
     static constexpr unsigned kConsoleUsart = 0;
     void set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink);
     void inject_uart_rx(unsigned usart, std::span<const std::uint8_t> bytes);
-    // External input on a pin (the button is PA16, active low).
+    // External input on a pin (the button is PA16, active low; it reads 1 until pressed).
+    static constexpr unsigned kButtonPort = 0, kButtonPin = 16;
+    // LEDs (active low): red PA13, blue PA14, green PA15.
     void set_gpio_input(unsigned port, unsigned pin, bool level);
     bool gpio_output(unsigned port, unsigned pin) const;
     void attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device);
