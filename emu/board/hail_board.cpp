@@ -24,6 +24,7 @@
 #include "emu/periph/sam4l/scif.hpp"
 #include "emu/periph/sam4l/spi.hpp"
 #include "emu/periph/sam4l/spi_device.hpp"
+#include "emu/periph/sam4l/spi_flash.hpp"
 #include "emu/periph/sam4l/unimplemented.hpp"
 #include "emu/periph/sam4l/usart.hpp"
 
@@ -197,7 +198,13 @@ std::vector<Row> io_rows() {
          [](BoardParts& b, const Row&) { return make_usart(b, 3); }},
         {"SPI", Spi::kBase, Spi::kSize, Spi::kIrq, 1,
          [](BoardParts& b, const Row&) {
-             return keep(std::make_unique<Spi>(b.ctx, b.pba_hz(), b.pdca), b.spi);
+             auto spi = keep(std::make_unique<Spi>(b.ctx, b.pba_hz(), b.pdca), b.spi);
+             // Parts fitted on the emulated Hail's SPI header (a real Hail has none): a wire from
+             // MOSI to MISO on NPCS0, the chip select Tock's SPI syscall driver uses, and a
+             // W25Q80DV NOR flash on NPCS1. attach_spi_device() replaces either.
+             b.spi->attach(0, std::make_unique<SpiLoopbackDevice>());
+             b.spi->attach(1, std::make_unique<SpiFlashW25Q80>(b.ctx.clock));
+             return spi;
          }},
     };
 }
