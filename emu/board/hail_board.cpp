@@ -18,6 +18,7 @@
 #include "emu/periph/sam4l/bpm.hpp"
 #include "emu/periph/sam4l/bscif.hpp"
 #include "emu/periph/sam4l/clock_tree.hpp"
+#include "emu/periph/sam4l/flashcalw.hpp"
 #include "emu/periph/sam4l/gpio.hpp"
 #include "emu/periph/sam4l/pdca.hpp"
 #include "emu/periph/sam4l/pm.hpp"
@@ -25,6 +26,8 @@
 #include "emu/periph/sam4l/spi.hpp"
 #include "emu/periph/sam4l/spi_device.hpp"
 #include "emu/periph/sam4l/spi_flash.hpp"
+#include "emu/periph/sam4l/tc.hpp"
+#include "emu/periph/sam4l/trng.hpp"
 #include "emu/periph/sam4l/unimplemented.hpp"
 #include "emu/periph/sam4l/usart.hpp"
 
@@ -48,6 +51,7 @@ struct BoardParts {
     Bscif* bscif = nullptr;
     Bpm* bpm = nullptr;
     Ast* ast = nullptr;
+    Flashcalw* flash = nullptr;
     std::array<GpioPort*, 3> gpio{};
 
     // ---- I/O side state (periphio) ----
@@ -92,6 +96,16 @@ Factory make_gpio(unsigned port) {
     };
 }
 
+Factory make_tc(unsigned gclk) {
+    return [gclk](BoardParts& b, const Row& r) {
+        Scif* scif = b.scif;
+        ClockTree* clocks = &b.clocks;
+        return std::make_unique<Tc>(
+            std::string(r.name), b.ctx.clock, [scif, gclk] { return scif->gclk_hz(gclk); },
+            [clocks] { return clocks->pba_hz(); }, &b.ctx.irq, static_cast<unsigned>(r.irq));
+    };
+}
+
 // ---- System peripherals (periphsys) ----------------------------------------------------------
 // Bases, sizes and IRQs: sam4l.md §1.3 and §2 (ASF sam4lc8c.h).
 std::vector<Row> system_rows() {
@@ -122,9 +136,22 @@ std::vector<Row> system_rows() {
              b.bscif = d.get();
              return std::unique_ptr<Device>(std::move(d));
          }},
-        {"CHIPID", 0x400E'0400, 0x400, -1, 0, nullptr},
-        {"HFLASHC", 0x400A'0000, 0x400, 0, 1, nullptr},
-        {"HCACHE", 0x400A'0400, 0x400, -1, 0, nullptr},
+        {"CHIPID", 0x400E'0400, 0x400, -1, 0,
+         [](BoardParts&, const Row&) { return std::make_unique<ChipId>(); }},
+        {"HFLASHC", 0x400A'0000, 0x400, 0, 1,
+         [](BoardParts& b, const Row& r) -> std::unique_ptr<Device> {
+             Memory* flash = b.ctx.bus.memory_at(0);
+             if (flash == nullptr) {
+                 spdlog::warn("board: no flash mapped at 0; HFLASHC is an unimplemented device");
+                 return std::make_unique<UnimplementedDevice>("HFLASHC", r.base, r.size);
+             }
+             auto d = std::make_unique<Flashcalw>(*flash, b.ctx.clock, &b.ctx.irq,
+                                                  static_cast<unsigned>(r.irq));
+             b.flash = d.get();
+             return d;
+         }},
+        {"HCACHE", 0x400A'0400, 0x400, -1, 0,
+         [](BoardParts&, const Row&) { return std::make_unique<Hcache>(); }},
         {"AST", 0x400F'0800, 0x400, 39, 5,
          [](BoardParts& b, const Row& r) {
              Scif* scif = b.scif;
@@ -137,9 +164,16 @@ std::vector<Row> system_rows() {
         {"GPIO_PA", 0x400E'1000, 0x200, 25, 4, make_gpio(0)},
         {"GPIO_PB", 0x400E'1200, 0x200, 29, 4, make_gpio(1)},
         {"GPIO_PC", 0x400E'1400, 0x200, 33, 4, make_gpio(2)},
-        {"TRNG", 0x4006'8000, 0x4000, 73, 1, nullptr},
-        {"TC0", 0x4001'0000, 0x4000, 55, 3, nullptr},
-        {"TC1", 0x4001'4000, 0x4000, 58, 3, nullptr},
+        {"TRNG", 0x4006'8000, 0x4000, 73, 1,
+         [](BoardParts& b, const Row& r) {
+             ClockTree* clocks = &b.clocks;
+             return std::make_unique<Trng>(
+                 b.ctx.clock, [clocks] { return clocks->pba_hz(); }, b.rng_seed, &b.ctx.irq,
+                 static_cast<unsigned>(r.irq));
+         }},
+        // TIMER_CLOCK1 is GCLK5 for TC0 and GCLK8 for TC1.
+        {"TC0", 0x4001'0000, 0x4000, 55, 3, make_tc(5)},
+        {"TC1", 0x4001'4000, 0x4000, 58, 3, make_tc(8)},
         // Named, not modelled (reads return 0 or the listed reset value).
         {"IISC", 0x4000'4000, 0x4000, 53, 1, nullptr},
         {"TWIM0", 0x4001'8000, 0x400, 61, 1, nullptr},
