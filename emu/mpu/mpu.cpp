@@ -357,31 +357,18 @@ void Mpu::rebuild() const {
         starts_[span_count_] = s.start;
         ++span_count_;
     }
-    last_ = 0;
+    for (unsigned i = 0; i < span_count_; ++i) {
+        std::uint32_t end_last = i + 1 < span_count_ ? starts_[i + 1] - 1u : 0xFFFFFFFFu;
+        spans_[i].last_offset = end_last - spans_[i].start;
+    }
+    last_ = previous_ = 0;
     dirty_ = false;
 }
 
-const Mpu::Span& Mpu::span_for(std::uint32_t addr) const {
-    // Loops touch the same region again and again: try the last answer first.
-    unsigned i = last_;
-    if (addr >= starts_[i] && (i + 1 == span_count_ || addr < starts_[i + 1])) return spans_[i];
-    i = static_cast<unsigned>(
-            std::upper_bound(starts_.begin(), starts_.begin() + span_count_, addr) -
-            starts_.begin()) -
-        1;
-    last_ = i;
-    return spans_[i];
-}
-
-MpuDecision Mpu::check(std::uint32_t addr, AccessKind kind, bool privileged,
-                       int exec_priority) const {
-    if (!(ctrl_ & kCtrlEnable) || (exec_priority < 0 && !(ctrl_ & kCtrlHfnmiena)))
-        return decide_reference(addr, kind, privileged, exec_priority);  // default map: cheap
-    if (dirty_) rebuild();
-    const Span& s = span_for(addr);
-    if (s.allow & (1u << allow_bit(kind, privileged))) return {true, s.region[privileged], ""};
-    // Denials are rare and get the full explanation.
-    return decide_reference(addr, kind, privileged, exec_priority);
+unsigned Mpu::find_span(std::uint32_t addr) const {
+    return static_cast<unsigned>(
+        std::upper_bound(starts_.begin(), starts_.begin() + span_count_, addr) - starts_.begin() -
+        1);
 }
 
 MpuDecision Mpu::check_range(std::uint32_t addr, std::uint32_t size, AccessKind kind,
