@@ -307,12 +307,15 @@ void HailBoard::reset() {
 }
 
 void HailBoard::set_gpio_input(unsigned port, unsigned pin, bool level) {
-    throw std::logic_error(fmt::format("set_gpio_input(P{}{:02}, {}): GPIO not modelled yet",
-                                       static_cast<char>('A' + port), pin, level));
+    if (port >= impl_->gpio.size())
+        throw std::out_of_range(fmt::format("set_gpio_input: no GPIO port {}", port));
+    impl_->gpio[port]->set_input(pin, level);
 }
 
-bool HailBoard::gpio_output(unsigned /*port*/, unsigned /*pin*/) const {
-    return false;
+bool HailBoard::gpio_output(unsigned port, unsigned pin) const {
+    if (port >= impl_->gpio.size() || pin >= 32)
+        throw std::out_of_range(fmt::format("gpio_output: no pin {} on port {}", pin, port));
+    return impl_->gpio[port]->level(pin);
 }
 
 std::vector<std::string> HailBoard::warnings() const {
