@@ -6,11 +6,13 @@
 // CONTRACT for all issues: members may be added; these signatures stay.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emu/bus/bus.hpp"
@@ -38,26 +40,47 @@ enum class StopReason {
     Lockup,           // unrecoverable fault (ARMv7-M lockup)
     Breakpoint,
     Watchpoint,
-    Step,             // single step completed
-    Requested,        // request_stop() from an observer/callback
+    Step,       // single step completed
+    Requested,  // request_stop() from an observer/callback
     InstructionLimit,
 };
 
 struct RunResult {
     StopReason reason = StopReason::TimeLimit;
-    int exit_code = 0;       // semihosting exit code
-    std::string message;     // lockup explanation, etc.
+    int exit_code = 0;    // semihosting exit code
+    std::string message;  // lockup explanation, etc.
     std::uint32_t watch_address = 0;
 };
 
 // Core registers in GDB's ARM M-profile order (org.gnu.gdb.arm.m-profile + system registers).
 enum class CoreReg : unsigned {
-    R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, SP, LR, PC, XPSR,
-    MSP, PSP, PRIMASK, BASEPRI, FAULTMASK, CONTROL,
+    R0,
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    R9,
+    R10,
+    R11,
+    R12,
+    SP,
+    LR,
+    PC,
+    XPSR,
+    MSP,
+    PSP,
+    PRIMASK,
+    BASEPRI,
+    FAULTMASK,
+    CONTROL,
 };
 
 class Machine {
-public:
+  public:
     explicit Machine(MachineConfig config = {});
     ~Machine();
     Machine(const Machine&) = delete;
@@ -77,6 +100,12 @@ public:
     RunResult run_until(Picos deadline);
     RunResult step();  // exactly one instruction (or one exception entry)
     void request_stop();
+    // Extension: also stop after `max_instructions` more retired instructions
+    // (StopReason::InstructionLimit). Stops land on translation-block boundaries.
+    RunResult run_until(Picos deadline, std::uint64_t max_instructions);
+    // Extension: where semihosting output goes (fd 1 = stdout, 2 = stderr). Default: the
+    // process's stdout/stderr.
+    void set_semihosting_output(std::function<void(int fd, std::string_view text)> sink);
 
     // ---- State (debugger-safe: banked registers read correctly in every mode) ----
     std::uint32_t reg(CoreReg r);
@@ -100,7 +129,7 @@ public:
     void add_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
     void remove_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

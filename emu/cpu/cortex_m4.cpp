@@ -1,0 +1,1452 @@
+#include "emu/cpu/cortex_m4.hpp"
+
+#include <capstone/capstone.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unicorn/unicorn.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+#include "emu/cpu/semihosting.hpp"
+#include "emu/mpu/mpu.hpp"
+
+namespace tockemu {
+
+namespace {
+
+// An address the guest never executes, passed as `until` so that uc_emu_start's invalidation of
+// the TB at until-1 never hits live code (unicorn.md §7.1). Execute-never in the default map.
+constexpr std::uint32_t kUntil = 0xF0000000;
+
+constexpr std::uint32_t XPSR_T = 1u << 24;
+constexpr std::uint32_t XPSR_STKALIGN = 1u << 9;
+constexpr std::uint32_t XPSR_IPSR = 0x1FF;
+constexpr std::uint32_t XPSR_IT = 0x0600FC00;
+constexpr std::uint32_t CONTROL_NPRIV = 1, CONTROL_SPSEL = 2;
+
+constexpr std::uint32_t EXC_RETURN_HANDLER = 0xFFFFFFF1, EXC_RETURN_THREAD_MSP = 0xFFFFFFF9,
+                        EXC_RETURN_THREAD_PSP = 0xFFFFFFFD;
+
+enum class StopCause {
+    None,          // uc_emu_start returned on its own (WFI, error)
+    Boundary,      // the block hook stopped at a TB boundary (time, interrupt, request)
+    Interrupt,     // Unicorn trap (svc, bkpt, exception exit, prefetch abort, ...)
+    Unmapped,      // access to an unmapped address (also reported as an error by uc_emu_start)
+    Trap,          // an instruction trap hook fired (NOCP, DIVBYZERO)
+    InstallTraps,  // a new TB needs instruction traps before it may run
+    Breakpoint,
+    Watchpoint,
+    MpuData,   // MPU refused an unprivileged data access
+    MpuFetch,  // MPU refused an unprivileged instruction fetch (checked at TB start)
+};
+
+enum class TrapKind : std::uint8_t { Nocp, DivZero };
+
+struct TbInfo {
+    std::uint32_t addr = 0xFFFFFFFF;
+    std::uint32_t size = 0;
+    std::uint32_t count = 0;
+};
+
+struct MmioRange {
+    CortexM4* core;
+    std::uint32_t base;
+};
+
+// ---- C trampolines (Unicorn calls these; they forward to the core) ----
+void tramp_block(uc_engine*, std::uint64_t addr, std::uint32_t size, void* ud) {
+    static_cast<CortexM4*>(ud)->on_block(addr, size);
+}
+void tramp_intr(uc_engine*, std::uint32_t intno, void* ud) {
+    static_cast<CortexM4*>(ud)->on_interrupt(intno);
+}
+bool tramp_unmapped(uc_engine*, uc_mem_type type, std::uint64_t addr, int size, std::int64_t value,
+                    void* ud) {
+    return static_cast<CortexM4*>(ud)->on_unmapped(type, addr, size, value);
+}
+bool tramp_write_prot(uc_engine*, uc_mem_type, std::uint64_t addr, int size, std::int64_t value,
+                      void* ud) {
+    return static_cast<CortexM4*>(ud)->on_write_prot(addr, size, value);
+}
+void tramp_trap(uc_engine*, std::uint64_t addr, std::uint32_t, void* ud) {
+    static_cast<CortexM4*>(ud)->on_trap(addr);
+}
+void tramp_watch(uc_engine*, uc_mem_type type, std::uint64_t addr, int size, std::int64_t,
+                 void* ud) {
+    static_cast<CortexM4*>(ud)->on_watch(type, addr, size);
+}
+std::uint64_t tramp_mmio_read(uc_engine*, std::uint64_t off, unsigned size, void* ud) {
+    auto* r = static_cast<MmioRange*>(ud);
+    return r->core->mmio_read(r->base + static_cast<std::uint32_t>(off), size);
+}
+void tramp_mmio_write(uc_engine*, std::uint64_t off, unsigned size, std::uint64_t value, void* ud) {
+    auto* r = static_cast<MmioRange*>(ud);
+    r->core->mmio_write(r->base + static_cast<std::uint32_t>(off), size, value);
+}
+
+int uc_reg_of(CoreReg r) {
+    switch (r) {
+        case CoreReg::SP:
+            return UC_ARM_REG_SP;
+        case CoreReg::LR:
+            return UC_ARM_REG_LR;
+        case CoreReg::PC:
+            return UC_ARM_REG_PC;
+        case CoreReg::XPSR:
+            return UC_ARM_REG_XPSR;
+        case CoreReg::MSP:
+            return UC_ARM_REG_MSP;
+        case CoreReg::PSP:
+            return UC_ARM_REG_PSP;
+        case CoreReg::PRIMASK:
+            return UC_ARM_REG_PRIMASK;
+        case CoreReg::BASEPRI:
+            return UC_ARM_REG_BASEPRI;
+        case CoreReg::FAULTMASK:
+            return UC_ARM_REG_FAULTMASK;
+        case CoreReg::CONTROL:
+            return UC_ARM_REG_CONTROL;
+        default:
+            return UC_ARM_REG_R0 + static_cast<int>(r);
+    }
+}
+
+bool is_coprocessor(std::uint16_t hw1) {
+    return (hw1 & 0xEC00) == 0xEC00;
+}
+
+}  // namespace
+
+// Registers of the interrupted context, as the exception entry stacks them.
+struct CoreState {
+    std::uint32_t r[4], r12, lr, pc, xpsr;
+};
+
+struct CortexM4::Impl {
+    CortexM4& core;
+    MachineContext& ctx;
+    ExceptionState& exc;
+    Scs& scs;
+    Mpu& mpu;
+    uc_engine* uc = nullptr;
+    csh cs = 0;
+
+    std::vector<std::unique_ptr<MmioRange>> mmio;
+    std::array<TbInfo, 8192> tbs{};
+    std::uint32_t last_tb_addr = 0, last_tb_size = 0, last_tb_count = 0;
+
+    // Stop bookkeeping (hooks record, the run loop acts).
+    StopCause cause = StopCause::None;
+    std::uint32_t intno = 0;
+    std::uint32_t fault_addr = 0;
+    bool fault_write = false;
+    TrapKind trap_kind = TrapKind::Nocp;
+    std::uint32_t trap_pc = 0;
+    std::vector<std::pair<std::uint32_t, TrapKind>> traps_to_install;
+    std::map<std::uint32_t, uc_hook> trap_hooks;
+    std::set<std::uint32_t> div_sites;  // known sdiv/udiv addresses (for DIV_0_TRP)
+    bool div_trap_armed = false;
+
+    std::map<std::uint32_t, uc_hook> breakpoints;
+    std::optional<std::uint32_t> skip_breakpoint;
+    struct Watch {
+        std::uint32_t addr, len;
+        Machine::WatchKind kind;
+        uc_hook hook;
+    };
+    std::vector<Watch> watches;
+    std::uint32_t watch_hit = 0;
+
+    // MPU enforcement: the data hook exists only while unprivileged code runs.
+    uc_hook mpu_hook = 0;
+    bool unprivileged = false;  // shadow of (thread mode && CONTROL.nPRIV) at the last stop
+    struct Denied {
+        std::uint32_t addr;
+        AccessKind kind;
+        unsigned size;
+        MpuDecision decision;
+        std::vector<std::uint8_t> old_bytes;
+    } denied{};
+
+    // Run limits in executed-instruction terms.
+    std::uint64_t limit = 0;
+    std::uint64_t idle_cycles = 0;  // cycles spent asleep (WFI fast-forward)
+    bool poll_masks = false;
+    ExceptionState::Masks cached_masks;
+    bool exit_requested = false;
+    int exit_code = 0;
+    bool reset_requested = false;
+    std::string lockup_message;
+    std::set<std::uint32_t> logged_gaps;
+
+    Impl(CortexM4& c, MachineContext& x, ExceptionState& e, Scs& s, Mpu& m)
+        : core(c), ctx(x), exc(e), scs(s), mpu(m) {}
+
+    // ---- Unicorn register access ----
+    std::uint32_t rd(int id) const {
+        std::uint32_t v = 0;
+        uc_reg_read(uc, id, &v);
+        return v;
+    }
+    void wr(int id, std::uint32_t v) { uc_reg_write(uc, id, &v); }
+    // Writing APSR_NZCV back rebuilds Unicorn's cached hflags (unicorn.md §0.3).
+    void rebuild_hflags() { wr(UC_ARM_REG_APSR_NZCV, rd(UC_ARM_REG_APSR_NZCV)); }
+
+    struct Sys {
+        std::uint32_t ipsr, control, msp, psp, primask, basepri, faultmask;
+    };
+    // Banked/special registers, correct in every mode: while unprivileged in thread mode the API
+    // reads them as 0, so step into handler mode for the read (unicorn.md §7.2 get_banked).
+    Sys read_sys() {
+        Sys s{};
+        s.ipsr = rd(UC_ARM_REG_IPSR) & XPSR_IPSR;
+        s.control = rd(UC_ARM_REG_CONTROL);
+        const bool unpriv_thread = s.ipsr == 0 && (s.control & CONTROL_NPRIV);
+        if (unpriv_thread) wr(UC_ARM_REG_IPSR, 1);
+        s.msp = rd(UC_ARM_REG_MSP);
+        s.psp = rd(UC_ARM_REG_PSP);
+        s.primask = rd(UC_ARM_REG_PRIMASK);
+        s.basepri = rd(UC_ARM_REG_BASEPRI);
+        s.faultmask = rd(UC_ARM_REG_FAULTMASK);
+        if (unpriv_thread) {
+            wr(UC_ARM_REG_IPSR, 0);
+            rebuild_hflags();
+        }
+        return s;
+    }
+    // The privileged-safe sequence of unicorn.md §7.2: mode, privilege and both stack pointers.
+    void set_core(std::uint32_t ipsr, std::uint32_t control, std::uint32_t msp, std::uint32_t psp) {
+        wr(UC_ARM_REG_IPSR, 1);
+        wr(UC_ARM_REG_CONTROL, 0);
+        wr(UC_ARM_REG_IPSR, 0);
+        wr(UC_ARM_REG_CONTROL, 0);
+        wr(UC_ARM_REG_MSP, msp);
+        wr(UC_ARM_REG_PSP, psp);
+        if (ipsr == 0 && (control & CONTROL_SPSEL)) wr(UC_ARM_REG_CONTROL, CONTROL_SPSEL);
+        if (ipsr) wr(UC_ARM_REG_IPSR, ipsr);
+        wr(UC_ARM_REG_CONTROL, ipsr ? (control & ~CONTROL_SPSEL) : control);
+        rebuild_hflags();
+    }
+    // Writes a special register that the API ignores while unprivileged.
+    void write_privileged(int id, std::uint32_t v) {
+        const std::uint32_t ipsr = rd(UC_ARM_REG_IPSR) & XPSR_IPSR;
+        const bool unpriv_thread = ipsr == 0 && (rd(UC_ARM_REG_CONTROL) & CONTROL_NPRIV);
+        if (unpriv_thread) wr(UC_ARM_REG_IPSR, 1);
+        wr(id, v);
+        if (unpriv_thread) {
+            wr(UC_ARM_REG_IPSR, 0);
+            rebuild_hflags();
+        }
+    }
+
+    ExceptionState::Masks masks() {
+        const std::uint32_t ipsr = rd(UC_ARM_REG_IPSR) & XPSR_IPSR;
+        const std::uint32_t control = rd(UC_ARM_REG_CONTROL);
+        // Unprivileged thread code cannot change the masks (MSR/CPS are ignored there) and the
+        // API reads them as 0: the values from the last privileged point still hold.
+        if (ipsr == 0 && (control & CONTROL_NPRIV)) return cached_masks;
+        cached_masks.primask = rd(UC_ARM_REG_PRIMASK) & 1;
+        cached_masks.faultmask = rd(UC_ARM_REG_FAULTMASK) & 1;
+        cached_masks.basepri = static_cast<std::uint8_t>(rd(UC_ARM_REG_BASEPRI));
+        return cached_masks;
+    }
+    int exec_priority() { return exc.execution_priority(masks()); }
+    bool is_unprivileged() {
+        return (rd(UC_ARM_REG_IPSR) & XPSR_IPSR) == 0 && (rd(UC_ARM_REG_CONTROL) & CONTROL_NPRIV);
+    }
+
+    // ---- Time ----
+    void sync_clock() {
+        const std::uint64_t target = core.executed_ + idle_cycles;
+        if (target > ctx.clock.cycles()) ctx.clock.advance_cycles(target - ctx.clock.cycles());
+    }
+
+    // ---- Events ----
+    template <class T>
+    void publish(T&& payload) {
+        if (!ctx.events.active()) return;
+        sync_clock();
+        ctx.publish(EventPayload{std::forward<T>(payload)});
+    }
+
+    // ---- Guest memory for the exception engine ----
+    bool mpu_allows(std::uint32_t addr, AccessKind kind, bool privileged) {
+        if (!mpu.enabled()) return true;
+        if (privileged && !mpu.privileged_checks_needed()) return true;
+        return mpu.check(addr, kind, privileged, exec_priority()).allowed;
+    }
+    bool read_word(std::uint32_t addr, std::uint32_t& v) {
+        const BusResult r = ctx.bus.read(addr, 4, Initiator::Cpu);
+        v = r.value;
+        return r.ok;
+    }
+
+    // ---- Translation blocks ----
+    TbInfo& tb_slot(std::uint32_t addr) { return tbs[(addr >> 1) & (tbs.size() - 1)]; }
+    std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
+    std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr);
+
+    // ---- Exceptions ----
+    std::uint32_t vector(unsigned n, bool& ok) {
+        std::uint32_t v = 0;
+        ok = read_word(scs.vtor() + 4 * n, v);
+        return v;
+    }
+    void enter(unsigned n, std::uint32_t return_address,
+               std::optional<std::uint32_t> xpsr_override = std::nullopt);
+    void tail_chain(unsigned n, std::uint32_t exc_return);
+    void exception_return(std::uint32_t exc_return);
+    void raise_fault(FaultClass cls, std::uint32_t cfsr_bits, std::uint32_t return_address,
+                     std::optional<std::uint32_t> address, std::string detail,
+                     std::optional<std::uint32_t> xpsr_override = std::nullopt);
+    void escalate_or_lockup(unsigned& target, std::uint32_t pc, const std::string& why);
+    void lockup(std::uint32_t pc, std::string reason);
+    bool take_pending();
+    bool wake_condition();
+
+    // ---- Stop handlers ----
+    void handle_interrupt();
+    void handle_error(uc_err err);
+    void handle_svc(std::uint32_t return_address);
+    void handle_bkpt(std::uint32_t pc);
+    void handle_trap();
+    void handle_mpu_data();
+    void install_traps();
+    void update_mpu_hook();
+    void rearm_div_traps();
+
+    std::uint64_t compute_limit(Picos deadline, std::uint64_t insn_limit) {
+        sync_clock();
+        Picos t = deadline;
+        if (auto d = ctx.clock.next_deadline(); d && *d < t) t = *d;
+        const std::uint64_t c = ctx.clock.cycles_until(t);
+        std::uint64_t l = core.executed_ + std::max<std::uint64_t>(c, 1);
+        return std::min(l, insn_limit);
+    }
+    Picos run_deadline = 0;
+    int cached_prio = kThreadPriority;  // execution priority while unprivileged code runs
+    std::uint64_t run_insn_limit = UINT64_MAX;
+};
+
+// ------------------------------------------------------------------------------------------------
+// Construction, mapping, reset
+
+CortexM4::CortexM4(MachineContext& ctx, ExceptionState& exceptions, Scs& scs, Mpu& mpu)
+    : impl_(std::make_unique<Impl>(*this, ctx, exceptions, scs, mpu)) {
+    auto& I = *impl_;
+    // Thumb-only mode + explicit model: UC_MODE_MCLASS would give a Cortex-M33 (unicorn.md §0.1).
+    if (uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &I.uc) != UC_ERR_OK)
+        throw std::runtime_error("unicorn: cannot open an ARM engine");
+    if (uc_ctl_set_cpu_model(I.uc, UC_CPU_ARM_CORTEX_M4) != UC_ERR_OK)
+        throw std::runtime_error("unicorn: cannot select the Cortex-M4 model");
+    if (cs_open(CS_ARCH_ARM, static_cast<cs_mode>(CS_MODE_THUMB | CS_MODE_MCLASS), &I.cs) !=
+        CS_ERR_OK)
+        throw std::runtime_error("capstone: cannot open a Thumb disassembler");
+    cs_option(I.cs, CS_OPT_DETAIL, CS_OPT_ON);
+
+    uc_hook h;
+    uc_hook_add(I.uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(tramp_block), this, 1, 0);
+    uc_hook_add(I.uc, &h, UC_HOOK_INTR, reinterpret_cast<void*>(tramp_intr), this, 1, 0);
+    uc_hook_add(I.uc, &h, UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(tramp_unmapped), this, 1,
+                0);
+    uc_hook_add(I.uc, &h, UC_HOOK_MEM_WRITE_PROT, reinterpret_cast<void*>(tramp_write_prot), this,
+                1, 0);
+
+    exceptions.on_change = [this] { force_boundary(); };
+    scs.current_exception = [this] { return impl_->rd(UC_ARM_REG_IPSR) & XPSR_IPSR; };
+    scs.on_ccr_change = [this] { impl_->rearm_div_traps(); };
+    scs.on_system_reset = [this] {
+        impl_->reset_requested = true;
+        force_boundary();
+    };
+}
+
+CortexM4::~CortexM4() {
+    if (impl_->uc) uc_close(impl_->uc);
+    if (impl_->cs) cs_close(&impl_->cs);
+}
+
+void CortexM4::map_bus() {
+    auto& I = *impl_;
+    constexpr std::uint32_t kPage = 0x400;
+    for (const auto& m : I.ctx.bus.memories()) {
+        const std::uint32_t size = (m->size() + kPage - 1) & ~(kPage - 1);
+        if (size != m->size()) m->bytes.resize(size, 0xFF);
+        // Flash is read/execute: CPU stores trap to the write-protect hook, which routes them to
+        // the flash controller's page buffer (Memory::store_handler).
+        const bool is_flash = m->base < 0x20000000;
+        const std::uint32_t perms = is_flash ? (UC_PROT_READ | UC_PROT_EXEC) : UC_PROT_ALL;
+        if (uc_mem_map_ptr(I.uc, m->base, size, perms, m->bytes.data()) != UC_ERR_OK)
+            throw std::runtime_error(
+                fmt::format("unicorn: cannot map memory {} at {:#010x}", m->name, m->base));
+    }
+    // Devices: whole 1 KiB pages (Unicorn's granularity), merged; accesses between devices on a
+    // mapped page are answered by the bus (bus error => logged, read as zero).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> pages;
+    for (const auto& d : I.ctx.bus.devices()) {
+        const std::uint64_t b = d.base & ~std::uint64_t{kPage - 1};
+        const std::uint64_t e =
+            (std::uint64_t{d.base} + d.size + kPage - 1) & ~std::uint64_t{kPage - 1};
+        if (!pages.empty() && b <= pages.back().second)
+            pages.back().second = std::max(pages.back().second, e);
+        else
+            pages.emplace_back(b, e);
+    }
+    for (const auto& [b, e] : pages) {
+        I.mmio.push_back(
+            std::make_unique<MmioRange>(MmioRange{this, static_cast<std::uint32_t>(b)}));
+        if (uc_mmio_map(I.uc, b, e - b, tramp_mmio_read, I.mmio.back().get(), tramp_mmio_write,
+                        I.mmio.back().get()) != UC_ERR_OK)
+            throw std::runtime_error(fmt::format("unicorn: cannot map MMIO {:#x}-{:#x}", b, e));
+    }
+}
+
+void CortexM4::reset(std::uint32_t vtor) {
+    auto& I = *impl_;
+    I.scs.set_vtor(vtor);
+    bool ok0 = false, ok1 = false;
+    const std::uint32_t sp = I.vector(0, ok0);
+    const std::uint32_t pc = I.vector(1, ok1);
+    for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; ++r) I.wr(r, 0);
+    I.set_core(0, 0, sp & ~3u, 0);
+    I.wr(UC_ARM_REG_PRIMASK, 0);
+    I.wr(UC_ARM_REG_BASEPRI, 0);
+    I.wr(UC_ARM_REG_FAULTMASK, 0);
+    I.wr(UC_ARM_REG_XPSR, XPSR_T);
+    I.wr(UC_ARM_REG_LR, 0xFFFFFFFF);
+    I.wr(UC_ARM_REG_PC, pc & ~1u);
+    I.cached_masks = {};
+    I.unprivileged = false;
+    I.update_mpu_hook();
+    sleeping_ = locked_up_ = false;
+    I.reset_requested = false;
+    if (!ok0 || !ok1) {
+        I.lockup(pc, fmt::format("reset: vector table at {:#010x} is not readable", vtor));
+    } else if (!(pc & 1)) {
+        // ARMv7-M: a reset vector without the Thumb bit faults on the first instruction; with
+        // nothing else active that is a HardFault (INVSTATE escalated).
+        I.raise_fault(FaultClass::UsageFault, scb::INVSTATE, pc & ~1u, std::nullopt,
+                      "INVSTATE: reset vector without the Thumb bit", 0u);
+    }
+}
+
+void CortexM4::invalidate_code(std::uint32_t addr, std::uint32_t len) {
+    auto& I = *impl_;
+    uc_ctl_remove_cache(I.uc, addr, std::uint64_t{addr} + len);
+    for (auto& t : I.tbs)
+        if (t.addr + t.size > addr && t.addr < addr + len) t = TbInfo{};
+}
+
+// ------------------------------------------------------------------------------------------------
+// Hooks
+
+std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) {
+    std::vector<std::uint8_t> code(size);
+    if (!ctx.bus.read_block(addr, code, Initiator::Debugger)) return std::max(1u, size / 2);
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code.data(), code.size(), addr, 0, &insn);
+    std::uint32_t decoded_bytes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        decoded_bytes += insn[i].size;
+        const auto a = static_cast<std::uint32_t>(insn[i].address);
+        const std::uint16_t hw1 =
+            static_cast<std::uint16_t>(insn[i].bytes[0] | (insn[i].bytes[1] << 8));
+        // The SAM4L has no FPU and no coprocessors: these raise NOCP (Unicorn's M4 would run
+        // them as an M4F, unicorn.md §7.2).
+        if (insn[i].size == 4 && is_coprocessor(hw1) && !trap_hooks.contains(a))
+            traps_to_install.emplace_back(a, TrapKind::Nocp);
+        if (insn[i].id == ARM_INS_SDIV || insn[i].id == ARM_INS_UDIV) {
+            div_sites.insert(a);
+            if (div_trap_armed && !trap_hooks.contains(a))
+                traps_to_install.emplace_back(a, TrapKind::DivZero);
+        }
+    }
+    if (insn) cs_free(insn, n);
+    // Bytes Capstone could not decode (UDF, data) count as one instruction per halfword.
+    std::uint32_t count = static_cast<std::uint32_t>(n);
+    if (decoded_bytes < size) count += (size - decoded_bytes + 1) / 2;
+    return std::max(1u, count);
+}
+
+void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
+    auto& I = *impl_;
+    const auto addr = static_cast<std::uint32_t>(addr64);
+    TbInfo& slot = I.tb_slot(addr);
+    if (slot.addr != addr || slot.size != size) [[unlikely]] {
+        const std::uint32_t count = I.decode_tb(addr, size);
+        if (!I.traps_to_install.empty()) {
+            I.cause = StopCause::InstallTraps;
+            I.last_tb_addr = addr;
+            I.last_tb_size = size;
+            uc_emu_stop(I.uc);
+            return;
+        }
+        slot = {addr, size, count};
+    }
+    if (executed_ >= stop_at_) [[unlikely]] {
+        // A closer look: deadline, stop request, an interrupt that became takeable, the MPU.
+        bool stop = stop_requested_ || I.reset_requested || executed_ >= I.limit;
+        if (!stop) {
+            I.limit = I.compute_limit(I.run_deadline, I.run_insn_limit);
+            stop = executed_ >= I.limit;
+        }
+        I.poll_masks = false;
+        if (!stop && I.exc.any_pending_enabled()) {
+            if (I.exc.preempting(I.exec_priority()))
+                stop = true;
+            else
+                I.poll_masks = true;  // masked: look again at every block until it changes
+        }
+        if (!stop && I.unprivileged && I.mpu.enabled()) {
+            const MpuDecision d = I.mpu.check(addr, AccessKind::Execute, false, I.exec_priority());
+            if (!d.allowed) {
+                I.cause = StopCause::MpuFetch;
+                I.denied = {addr, AccessKind::Execute, 2, d, {}};
+                stop = true;
+            }
+        }
+        if (stop) {
+            if (I.cause == StopCause::None) I.cause = StopCause::Boundary;
+            uc_emu_stop(I.uc);
+            return;
+        }
+        // While unprivileged with the MPU on, every block start is checked for execute access.
+        stop_at_ = (I.poll_masks || (I.unprivileged && I.mpu.enabled())) ? executed_ : I.limit;
+    }
+    I.last_tb_addr = addr;
+    I.last_tb_size = size;
+    I.last_tb_count = slot.count;
+    executed_ += slot.count;
+}
+
+void CortexM4::on_interrupt(std::uint32_t intno) {
+    auto& I = *impl_;
+    I.cause = StopCause::Interrupt;
+    I.intno = intno;
+    uc_emu_stop(I.uc);
+}
+
+bool CortexM4::on_unmapped(int type, std::uint64_t addr, int, std::int64_t) {
+    auto& I = *impl_;
+    I.cause = StopCause::Unmapped;
+    I.fault_addr = static_cast<std::uint32_t>(addr);
+    I.fault_write = type == UC_MEM_WRITE_UNMAPPED;
+    I.intno = static_cast<std::uint32_t>(type);
+    return false;
+}
+
+bool CortexM4::on_write_prot(std::uint64_t addr, int size, std::int64_t value) {
+    auto& I = *impl_;
+    // A CPU store into flash: the flash controller's page buffer takes it (the write to the
+    // read-only mapping itself is discarded by Unicorn when we return true).
+    const auto a = static_cast<std::uint32_t>(addr);
+    I.sync_clock();
+    if (!I.ctx.bus.write(a, static_cast<std::uint32_t>(value), static_cast<unsigned>(size),
+                         Initiator::Cpu)) {
+        I.cause = StopCause::Unmapped;
+        I.fault_addr = a;
+        I.fault_write = true;
+        return false;
+    }
+    Memory* m = I.ctx.bus.memory_at(a, static_cast<std::uint32_t>(size));
+    if (m && !m->store_handler) invalidate_code(a, static_cast<std::uint32_t>(size));
+    force_boundary();
+    return true;
+}
+
+void CortexM4::on_trap(std::uint64_t addr64) {
+    auto& I = *impl_;
+    const auto addr = static_cast<std::uint32_t>(addr64);
+    if (I.breakpoints.contains(addr)) {
+        if (I.skip_breakpoint == addr) {
+            I.skip_breakpoint.reset();
+        } else {
+            I.cause = StopCause::Breakpoint;
+            I.trap_pc = addr;
+            uc_emu_stop(I.uc);
+            return;
+        }
+    }
+    auto it = I.trap_hooks.find(addr);
+    if (it == I.trap_hooks.end()) return;
+    std::uint16_t hw[2] = {};
+    std::uint8_t b[4] = {};
+    if (!I.ctx.bus.read_block(addr, b, Initiator::Debugger)) return;
+    hw[0] = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
+    hw[1] = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
+    if (is_coprocessor(hw[0])) {
+        I.cause = StopCause::Trap;
+        I.trap_kind = TrapKind::Nocp;
+        I.trap_pc = addr;
+        uc_emu_stop(I.uc);
+        return;
+    }
+    // SDIV/UDIV T1: hw1 = 1111 1011 1x01 Rn, hw2 = 1111 Rd 1111 Rm.
+    if (I.div_trap_armed && (hw[0] & 0xFFD0) == 0xFB90) {
+        const unsigned rm = hw[1] & 0xF;
+        if (I.rd(UC_ARM_REG_R0 + static_cast<int>(rm)) == 0) {
+            I.cause = StopCause::Trap;
+            I.trap_kind = TrapKind::DivZero;
+            I.trap_pc = addr;
+            uc_emu_stop(I.uc);
+        }
+    }
+}
+
+void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
+    auto& I = *impl_;
+    for (const auto& w : I.watches) {
+        const bool hit_range = addr + size > w.addr && addr < std::uint64_t{w.addr} + w.len;
+        const bool kind_ok = w.kind == Machine::WatchKind::Access ||
+                             (w.kind == Machine::WatchKind::Write) == (type == UC_MEM_WRITE);
+        if (hit_range && kind_ok) {
+            I.cause = StopCause::Watchpoint;
+            I.watch_hit = static_cast<std::uint32_t>(addr);
+            uc_emu_stop(I.uc);
+            return;
+        }
+    }
+}
+
+std::uint64_t CortexM4::mmio_read(std::uint32_t addr, unsigned size) {
+    auto& I = *impl_;
+    I.sync_clock();
+    const BusResult r = I.ctx.bus.read(addr, size, Initiator::Cpu);
+    if (!r.ok && I.logged_gaps.insert(addr).second)
+        spdlog::warn("guest read of {} bytes at unmapped {:#010x} (no device there) reads as 0",
+                     size, addr);
+    force_boundary();
+    return r.value;
+}
+
+void CortexM4::mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value) {
+    auto& I = *impl_;
+    I.sync_clock();
+    if (!I.ctx.bus.write(addr, static_cast<std::uint32_t>(value), size, Initiator::Cpu) &&
+        I.logged_gaps.insert(addr).second)
+        spdlog::warn("guest write of {} bytes at unmapped {:#010x} (no device there) ignored", size,
+                     addr);
+    force_boundary();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Exception entry, return, faults
+
+void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
+                           std::optional<std::uint32_t> xpsr_override) {
+    const Sys s = read_sys();
+    CoreState st{};
+    for (int i = 0; i < 4; ++i) st.r[i] = rd(UC_ARM_REG_R0 + i);
+    st.r12 = rd(UC_ARM_REG_R12);
+    st.lr = rd(UC_ARM_REG_LR);
+    st.pc = return_address;
+    st.xpsr = xpsr_override ? *xpsr_override : rd(UC_ARM_REG_XPSR);
+
+    const bool from_thread = s.ipsr == 0;
+    const bool on_psp = from_thread && (s.control & CONTROL_SPSEL);
+    const bool unpriv = from_thread && (s.control & CONTROL_NPRIV);
+    std::uint32_t msp = s.msp, psp = s.psp;
+    std::uint32_t& sp = on_psp ? psp : msp;
+    // PushStack (B1.5.6): 8-byte alignment when CCR.STKALIGN, recorded in stacked xPSR bit 9.
+    const bool realign = (scs.ccr() & scb::STKALIGN) && (sp & 4);
+    const std::uint32_t frame = (sp - 32) & ~(realign ? 4u : 0u);
+    const std::uint32_t words[8] = {
+        st.r[0], st.r[1], st.r[2],     st.r[3],
+        st.r12,  st.lr,   st.pc & ~1u, (st.xpsr & ~XPSR_STKALIGN) | (realign ? XPSR_STKALIGN : 0)};
+    std::uint32_t stack_fault = 0, stack_fault_addr = 0;
+    for (unsigned i = 0; i < 8; ++i) {
+        const std::uint32_t a = frame + 4 * i;
+        if (!mpu_allows(a, AccessKind::Write, !unpriv)) {
+            stack_fault = scb::MSTKERR;
+            stack_fault_addr = a;
+            break;
+        }
+        if (!ctx.bus.write(a, words[i], 4, Initiator::Cpu)) {
+            stack_fault = scb::STKERR;
+            stack_fault_addr = a;
+            break;
+        }
+    }
+    sp = frame;
+    const std::uint32_t exc_return = !from_thread
+                                         ? EXC_RETURN_HANDLER
+                                         : (on_psp ? EXC_RETURN_THREAD_PSP : EXC_RETURN_THREAD_MSP);
+
+    set_core(n, s.control & ~CONTROL_SPSEL, msp, psp);
+    wr(UC_ARM_REG_XPSR, (st.xpsr & 0xF80F0000u) | XPSR_T | n);
+    wr(UC_ARM_REG_LR, exc_return);
+    exc.activate(n);
+    unprivileged = false;
+    core.sleeping_ = false;
+
+    bool ok = false;
+    const std::uint32_t handler = vector(n, ok);
+    if (ctx.events.active())
+        publish(ExceptionEntryEvent{n, st.pc & ~1u, frame, from_thread, on_psp, unpriv});
+    if (!ok) {
+        scs.faults().hfsr |= scb::VECTTBL;
+        if (n == exc::kHardFault || n == exc::kNmi)
+            return lockup(st.pc, fmt::format("vector table read for exception {} failed", n));
+        exc.deactivate(n);
+        exc.activate(exc::kHardFault);
+        set_core(exc::kHardFault, s.control & ~CONTROL_SPSEL, msp, psp);
+        wr(UC_ARM_REG_XPSR, XPSR_T | exc::kHardFault);
+        bool ok2 = false;
+        const std::uint32_t hf = vector(exc::kHardFault, ok2);
+        if (!ok2) return lockup(st.pc, "vector table unreadable for HardFault");
+        wr(UC_ARM_REG_PC, hf & ~1u);
+        return;
+    }
+    wr(UC_ARM_REG_PC, handler & ~1u);
+    if (stack_fault) {
+        // A stacking error is a derived fault, taken after this entry (B1.5.6 DerivedLateArrival
+        // simplified: it is made pending and preempts at the next boundary if it can).
+        const bool mm = stack_fault == scb::MSTKERR;
+        scs.faults().cfsr |= stack_fault;
+        unsigned target = mm ? exc::kMemManage : exc::kBusFault;
+        if (mm) {
+            // MMFAR is not valid for stacking errors.
+        }
+        (void)stack_fault_addr;
+        if (!exc.fault_enabled(target) ||
+            exc.group_priority(exc.priority(target)) >= exec_priority()) {
+            scs.faults().hfsr |= scb::FORCED;
+            target = exc::kHardFault;
+        }
+        if (target == exc::kHardFault && exec_priority() <= -1)
+            return lockup(st.pc, "stacking error while in HardFault");
+        exc.set_pending(target, true);
+    }
+}
+
+void CortexM4::Impl::tail_chain(unsigned n, std::uint32_t exc_return) {
+    const Sys s = read_sys();
+    set_core(n, s.control & ~CONTROL_SPSEL, s.msp, s.psp);
+    wr(UC_ARM_REG_XPSR, XPSR_T | n);
+    wr(UC_ARM_REG_LR, exc_return);
+    exc.activate(n);
+    bool ok = false;
+    const std::uint32_t handler = vector(n, ok);
+    if (ctx.events.active())
+        publish(ExceptionEntryEvent{n, 0, (exc_return & 4) ? s.psp : s.msp, (exc_return & 8) != 0,
+                                    (exc_return & 4) != 0, (s.control & CONTROL_NPRIV) != 0});
+    if (!ok) return lockup(0, fmt::format("vector table read for exception {} failed", n));
+    wr(UC_ARM_REG_PC, handler & ~1u);
+}
+
+void CortexM4::Impl::lockup(std::uint32_t pc, std::string reason) {
+    core.locked_up_ = true;
+    std::string where = core.symbolize ? core.symbolize(pc) : std::string{};
+    lockup_message = fmt::format("core locked up at pc={:#010x}{}: {}", pc,
+                                 where.empty() ? "" : " (" + where + ")", reason);
+    publish(LockupEvent{pc, reason});
+}
+
+void CortexM4::Impl::raise_fault(FaultClass cls, std::uint32_t cfsr_bits,
+                                 std::uint32_t return_address, std::optional<std::uint32_t> address,
+                                 std::string detail, std::optional<std::uint32_t> xpsr_override) {
+    FaultStatus& fs = scs.faults();
+    unsigned target = cls == FaultClass::MemManage    ? exc::kMemManage
+                      : cls == FaultClass::BusFault   ? exc::kBusFault
+                      : cls == FaultClass::UsageFault ? exc::kUsageFault
+                                                      : exc::kHardFault;
+    fs.cfsr |= cfsr_bits;
+    if (address) {
+        if (target == exc::kMemManage) {
+            fs.mmfar = *address;
+            fs.cfsr |= scb::MMARVALID;
+        } else if (target == exc::kBusFault) {
+            fs.bfar = *address;
+            fs.cfsr |= scb::BFARVALID;
+        }
+    }
+    const int prio = exec_priority();
+    // A synchronous fault that is disabled or cannot preempt escalates to HardFault (B1.5.4).
+    if (target != exc::kHardFault &&
+        (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio)) {
+        fs.hfsr |= scb::FORCED;
+        target = exc::kHardFault;
+    }
+    const bool unpriv = is_unprivileged();
+    if (ctx.events.active())
+        publish(FaultEvent{cls, return_address, address.value_or(0), address.has_value(), fs.cfsr,
+                           fs.hfsr, unpriv, detail});
+    if (target == exc::kHardFault && prio <= -1)
+        return lockup(return_address, fmt::format("{} while the execution priority is {} "
+                                                  "(HardFault, NMI or FAULTMASK)",
+                                                  detail, prio));
+    enter(target, return_address, xpsr_override);
+}
+
+void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
+    Sys s = read_sys();
+    const unsigned returning = s.ipsr;
+    const std::uint32_t low = exc_return & 0xF;
+    const bool to_thread = low == 0x9 || low == 0xD;
+    const bool legal_form =
+        (exc_return & 0xFFFFFFF0u) == 0xFFFFFFF0u && (low == 0x1 || low == 0x9 || low == 0xD);
+    const unsigned nested = exc.active_count();
+    std::string invalid;
+    if (!legal_form)
+        invalid =
+            fmt::format("EXC_RETURN {:#010x} is not a valid return value (no FPU)", exc_return);
+    else if (!exc.active(returning))
+        invalid = fmt::format("returning from exception {} which is not active", returning);
+    else if (low == 0x1 && nested <= 1)
+        invalid = "return to handler mode with no other exception active";
+    else if (to_thread && nested > 1 && !(scs.ccr() & scb::NONBASETHRDENA))
+        invalid = "return to thread mode with other exceptions active (NONBASETHRDENA=0)";
+    if (!invalid.empty()) {
+        // ExceptionReturn (B1.5.8): INVPC UsageFault, taken without unstacking. The handler sees
+        // LR = 0xF0000000 + EXC_RETURN as the manual specifies.
+        exc.deactivate(returning);
+        scs.faults().cfsr |= scb::INVPC;
+        unsigned target = exc::kUsageFault;
+        const int prio = exec_priority();
+        if (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio) {
+            scs.faults().hfsr |= scb::FORCED;
+            target = exc::kHardFault;
+        }
+        if (ctx.events.active())
+            publish(FaultEvent{FaultClass::UsageFault, exc_return, 0, false, scs.faults().cfsr,
+                               scs.faults().hfsr, false, "INVPC: " + invalid});
+        if (target == exc::kHardFault && prio <= -1) return lockup(exc_return, "INVPC: " + invalid);
+        tail_chain(target, 0xF0000000u + exc_return);
+        return;
+    }
+
+    if (returning != exc::kNmi) wr(UC_ARM_REG_FAULTMASK, 0);
+    exc.deactivate(returning);
+    // Tail-chaining (B1.5.12): a pending exception that would preempt the context we return to
+    // is entered directly, keeping the frame already on the stack.
+    if (auto next = exc.preempting(exec_priority())) {
+        tail_chain(*next, exc_return);
+        return;
+    }
+
+    const bool use_psp = low == 0xD;
+    std::uint32_t msp = s.msp, psp = s.psp;
+    std::uint32_t& sp = use_psp ? psp : msp;
+    const std::uint32_t new_control = (s.control & ~CONTROL_SPSEL) | (use_psp ? CONTROL_SPSEL : 0);
+    const bool unpriv_target = to_thread && (new_control & CONTROL_NPRIV);
+    std::uint32_t w[8] = {};
+    for (unsigned i = 0; i < 8; ++i) {
+        const std::uint32_t a = sp + 4 * i;
+        const bool mpu_ok = mpu_allows(a, AccessKind::Read, !unpriv_target);
+        if (!mpu_ok || !read_word(a, w[i])) {
+            // Unstacking error: the exception stays... the manual takes the fault with the
+            // pre-return state (the frame is left in place).
+            exc.set_active(returning, true);
+            raise_fault(mpu_ok ? FaultClass::BusFault : FaultClass::MemManage,
+                        mpu_ok ? scb::UNSTKERR : scb::MUNSTKERR, exc_return, std::nullopt,
+                        fmt::format("unstacking from {:#010x} failed", a));
+            return;
+        }
+    }
+    const std::uint32_t frame_xpsr = w[7];
+    sp += 32 + ((frame_xpsr & XPSR_STKALIGN) ? 4 : 0);
+    const std::uint32_t ipsr = to_thread ? 0 : (frame_xpsr & XPSR_IPSR);
+    set_core(ipsr, new_control, msp, psp);
+    for (int i = 0; i < 4; ++i) wr(UC_ARM_REG_R0 + i, w[i]);
+    wr(UC_ARM_REG_R12, w[4]);
+    wr(UC_ARM_REG_LR, w[5]);
+    const std::uint32_t pc = w[6] & ~1u;
+    unprivileged = unpriv_target;
+    if (ctx.events.active())
+        publish(ExceptionReturnEvent{returning, exc_return, pc, to_thread, use_psp, unpriv_target,
+                                     psp});
+    if (!(frame_xpsr & XPSR_T)) {
+        // The stacked EPSR.T is 0: the first instruction after the return raises INVSTATE. Unicorn
+        // must never see T=0 in XPSR (unicorn.md §2), so take the fault right here.
+        wr(UC_ARM_REG_XPSR, (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | XPSR_T | ipsr);
+        wr(UC_ARM_REG_PC, pc);
+        raise_fault(FaultClass::UsageFault, scb::INVSTATE, pc, std::nullopt,
+                    "INVSTATE: exception return to a frame with EPSR.T = 0",
+                    (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | ipsr);
+        return;
+    }
+    wr(UC_ARM_REG_XPSR, (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | ipsr);
+    wr(UC_ARM_REG_PC, pc);
+}
+
+bool CortexM4::Impl::take_pending() {
+    if (!exc.any_pending_enabled()) return false;
+    auto n = exc.preempting(exec_priority());
+    if (!n) return false;
+    enter(*n, rd(UC_ARM_REG_PC));
+    return true;
+}
+
+bool CortexM4::Impl::wake_condition() {
+    // WFI wakes on an exception that would preempt if PRIMASK were clear (B1.5.19).
+    if (!exc.any_pending_enabled()) return false;
+    ExceptionState::Masks m = masks();
+    m.primask = false;
+    return exc.preempting(exc.execution_priority(m)).has_value();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Stop handlers
+
+void CortexM4::Impl::handle_svc(std::uint32_t return_address) {
+    std::uint8_t b[2] = {};
+    ctx.bus.read_block(return_address - 2, b, Initiator::Debugger);
+    if (ctx.events.active()) {
+        const Sys s = read_sys();
+        const bool thread = s.ipsr == 0;
+        SvcEvent ev{return_address - 2,
+                    b[0],
+                    {},
+                    thread && (s.control & CONTROL_SPSEL) ? s.psp : s.msp,
+                    thread && (s.control & CONTROL_NPRIV)};
+        for (int i = 0; i < 5; ++i) ev.r[static_cast<std::size_t>(i)] = rd(UC_ARM_REG_R0 + i);
+        publish(std::move(ev));
+    }
+    const int prio = exec_priority();
+    if (exc.group_priority(exc.priority(exc::kSvCall)) >= prio) {
+        // SVC is synchronous: if it cannot be taken now it escalates (B1.5.4).
+        scs.faults().hfsr |= scb::FORCED;
+        if (prio <= -1) return lockup(return_address - 2, "SVC executed at HardFault/NMI priority");
+        if (ctx.events.active())
+            publish(FaultEvent{FaultClass::HardFault, return_address - 2, 0, false,
+                               scs.faults().cfsr, scs.faults().hfsr, is_unprivileged(),
+                               "FORCED: SVC executed with insufficient priority"});
+        enter(exc::kHardFault, return_address);
+        return;
+    }
+    enter(exc::kSvCall, return_address);
+}
+
+void CortexM4::Impl::handle_bkpt(std::uint32_t pc) {
+    std::uint8_t b[2] = {};
+    ctx.bus.read_block(pc, b, Initiator::Debugger);
+    if (b[0] == 0xAB) {
+        SemihostingRequest req{rd(UC_ARM_REG_R0), rd(UC_ARM_REG_R1)};
+        SemihostingResult res = semihost(req, ctx.bus, ctx.clock, core.semihosting_output);
+        if (ctx.events.active() && !res.text.empty()) publish(SemihostingEvent{req.op, res.text});
+        wr(UC_ARM_REG_R0, res.r0);
+        wr(UC_ARM_REG_PC, pc + 2);
+        if (res.exit) {
+            exit_requested = true;
+            exit_code = res.exit_code;
+        }
+        return;
+    }
+    // No debugger and no DebugMonitor: a BKPT escalates to HardFault with HFSR.DEBUGEVT.
+    scs.faults().hfsr |= scb::DEBUGEVT;
+    raise_fault(FaultClass::HardFault, 0, pc, std::nullopt,
+                fmt::format("DEBUGEVT: bkpt {:#x} with no debugger attached", b[0]));
+}
+
+void CortexM4::Impl::handle_interrupt() {
+    const std::uint32_t pc = rd(UC_ARM_REG_PC);
+    switch (intno) {
+        case 2:
+            handle_svc(pc);
+            return;  // EXCP_SWI: PC is past the svc
+        case 7:
+            handle_bkpt(pc);
+            return;  // EXCP_BKPT: PC at the bkpt
+        case 8:
+            exception_return(pc | 1);
+            return;  // EXCP_EXCEPTION_EXIT: PC = EXC_RETURN & ~1
+        case 3:      // EXCP_PREFETCH_ABORT: XN fetch (default map)
+            raise_fault(FaultClass::MemManage, scb::IACCVIOL, pc, std::nullopt,
+                        fmt::format("IACCVIOL: instruction fetch from execute-never {:#010x}", pc));
+            return;
+        default:
+            raise_fault(FaultClass::UsageFault, scb::UNDEFINSTR, pc, std::nullopt,
+                        fmt::format("UNDEFINSTR: unexpected trap {} at {:#010x}", intno, pc));
+            return;
+    }
+}
+
+// Finds the instruction of the last TB that made a data access covering `fault_addr`, from
+// the register values now (the instructions before it did execute; it and later ones did not).
+std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
+    std::uint32_t fault_addr) {
+    std::vector<std::uint8_t> code(last_tb_size);
+    if (last_tb_size == 0 || !ctx.bus.read_block(last_tb_addr, code, Initiator::Debugger))
+        return std::nullopt;
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code.data(), code.size(), last_tb_addr, 0, &insn);
+    std::optional<std::pair<std::uint32_t, unsigned>> found;
+    auto regval = [&](unsigned r, std::uint32_t pc) -> std::uint32_t {
+        if (r == ARM_REG_PC) return (pc + 4) & ~3u;
+        if (r == ARM_REG_SP) return rd(UC_ARM_REG_SP);
+        if (r == ARM_REG_LR) return rd(UC_ARM_REG_LR);
+        if (r >= ARM_REG_R0 && r <= ARM_REG_R12)
+            return rd(UC_ARM_REG_R0 + static_cast<int>(r - ARM_REG_R0));
+        return 0;
+    };
+    for (std::size_t i = 0; i < n && !found; ++i) {
+        const cs_arm& a = insn[i].detail->arm;
+        const auto pc = static_cast<std::uint32_t>(insn[i].address);
+        std::uint64_t lo = 0, hi = 0;
+        bool mem = false;
+        for (int k = 0; k < a.op_count; ++k) {
+            const cs_arm_op& op = a.operands[k];
+            if (op.type != ARM_OP_MEM) continue;
+            std::uint32_t ea = regval(op.mem.base, pc);
+            if (op.mem.index != ARM_REG_INVALID) {
+                std::uint32_t idx = regval(op.mem.index, pc) << op.mem.lshift;
+                ea = op.mem.scale < 0 ? ea - idx : ea + idx;
+            }
+            ea += static_cast<std::uint32_t>(op.mem.disp);
+            lo = ea;
+            hi = std::uint64_t{ea} + 8;  // up to a doubleword
+            // Pre-indexed with writeback: the base may already hold the new value.
+            mem = true;
+        }
+        if (!mem) {
+            // LDM/STM/PUSH/POP: a range around the base register.
+            switch (insn[i].id) {
+                case ARM_INS_PUSH:
+                case ARM_INS_POP:
+                case ARM_INS_LDM:
+                case ARM_INS_STM:
+                case ARM_INS_LDMDB:
+                case ARM_INS_STMDB:
+                case ARM_INS_VPUSH:
+                case ARM_INS_VPOP: {
+                    const std::uint32_t base =
+                        (insn[i].id == ARM_INS_PUSH || insn[i].id == ARM_INS_POP)
+                            ? rd(UC_ARM_REG_SP)
+                            : regval(a.operands[0].reg, pc);
+                    lo = std::uint64_t{base} >= 64 ? base - 64 : 0;
+                    hi = std::uint64_t{base} + 64;
+                    mem = true;
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+        if (mem && fault_addr >= lo && fault_addr < hi) found = {pc, static_cast<unsigned>(i)};
+    }
+    if (insn) cs_free(insn, n);
+    return found;
+}
+
+void CortexM4::Impl::handle_error(uc_err err) {
+    const std::uint32_t pc = rd(UC_ARM_REG_PC);
+    switch (err) {
+        case UC_ERR_READ_UNMAPPED:
+        case UC_ERR_WRITE_UNMAPPED:
+        case UC_ERR_READ_PROT:
+        case UC_ERR_WRITE_PROT: {
+            // Unicorn leaves PC at the TB start; the registers reflect the instructions before
+            // the faulting one (unicorn.md §5). Find it, and undo the over-counted instructions.
+            std::uint32_t fpc = pc;
+            if (auto f = locate_access(fault_addr)) {
+                fpc = f->first;
+                if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
+            }
+            wr(UC_ARM_REG_PC, fpc);
+            raise_fault(FaultClass::BusFault, scb::PRECISERR, fpc, fault_addr,
+                        fmt::format("PRECISERR: {} of unmapped address {:#010x}",
+                                    fault_write ? "write" : "read", fault_addr));
+            return;
+        }
+        case UC_ERR_FETCH_UNMAPPED:
+        case UC_ERR_FETCH_PROT:
+            raise_fault(FaultClass::BusFault, scb::IBUSERR, pc, std::nullopt,
+                        fmt::format("IBUSERR: instruction fetch from unmapped {:#010x}", pc));
+            return;
+        case UC_ERR_INSN_INVALID: {
+            std::uint8_t b[4] = {};
+            ctx.bus.read_block(pc, b, Initiator::Debugger);
+            const std::uint16_t hw1 = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
+            const std::uint16_t hw2 = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
+            // WFE, YIELD, SEV (and their 32-bit forms) are hints: executed as NOPs.
+            if (hw1 == 0xBF20 || hw1 == 0xBF10 || hw1 == 0xBF40) {
+                wr(UC_ARM_REG_PC, pc + 2);
+                return;
+            }
+            if (hw1 == 0xF3AF && (hw2 == 0x8002 || hw2 == 0x8001 || hw2 == 0x8004)) {
+                wr(UC_ARM_REG_PC, pc + 4);
+                return;
+            }
+            raise_fault(
+                FaultClass::UsageFault, is_coprocessor(hw1) ? scb::NOCP : scb::UNDEFINSTR, pc,
+                std::nullopt,
+                fmt::format("UNDEFINSTR: undefined instruction {:#06x} at {:#010x}", hw1, pc));
+            return;
+        }
+        case UC_ERR_EXCEPTION: {
+            const std::uint32_t xpsr = rd(UC_ARM_REG_XPSR);
+            if (!(xpsr & XPSR_T)) {
+                raise_fault(FaultClass::UsageFault, scb::INVSTATE, pc, std::nullopt,
+                            fmt::format("INVSTATE: execution in ARM state at {:#010x}", pc), xpsr);
+                return;
+            }
+            raise_fault(FaultClass::UsageFault, scb::UNDEFINSTR, pc, std::nullopt,
+                        fmt::format("UNDEFINSTR: unhandled exception at {:#010x}", pc));
+            return;
+        }
+        default:
+            lockup(pc, fmt::format("emulator error: {}", uc_strerror(err)));
+            return;
+    }
+}
+
+void CortexM4::Impl::handle_trap() {
+    if (trap_kind == TrapKind::Nocp) {
+        raise_fault(FaultClass::UsageFault, scb::NOCP, trap_pc, std::nullopt,
+                    fmt::format("NOCP: coprocessor/FPU instruction at {:#010x} (no FPU)", trap_pc));
+    } else {
+        raise_fault(FaultClass::UsageFault, scb::DIVBYZERO, trap_pc, std::nullopt,
+                    fmt::format("DIVBYZERO: division by zero at {:#010x}", trap_pc));
+    }
+}
+
+void CortexM4::Impl::install_traps() {
+    for (const auto& [addr, kind] : traps_to_install) {
+        if (trap_hooks.contains(addr)) continue;
+        uc_hook h = 0;
+        uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), &core, addr, addr);
+        trap_hooks[addr] = h;
+        (void)kind;
+    }
+    traps_to_install.clear();
+    core.invalidate_code(last_tb_addr, last_tb_size);
+}
+
+void CortexM4::Impl::rearm_div_traps() {
+    const bool armed = scs.ccr() & scb::DIV_0_TRP;
+    if (armed == div_trap_armed) return;
+    div_trap_armed = armed;
+    if (armed) {
+        for (std::uint32_t a : div_sites) traps_to_install.emplace_back(a, TrapKind::DivZero);
+        for (const auto& [a, k] : traps_to_install) {
+            if (trap_hooks.contains(a)) continue;
+            uc_hook h = 0;
+            uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), &core, a, a);
+            trap_hooks[a] = h;
+            (void)k;
+        }
+        traps_to_install.clear();
+        // Every TB containing a known division must be retranslated with its hook: drop them.
+        for (std::uint32_t a : div_sites) core.invalidate_code(a, 4);
+    }
+    core.force_boundary();
+}
+
+void CortexM4::Impl::handle_mpu_data() {
+    // The store (if any) was performed before the hook could stop it: put the bytes back.
+    if (denied.kind == AccessKind::Write && !denied.old_bytes.empty())
+        ctx.bus.write_block(denied.addr, denied.old_bytes, Initiator::Debugger);
+    std::uint32_t fpc = rd(UC_ARM_REG_PC);
+    if (auto f = locate_access(denied.addr)) {
+        fpc = f->first;
+        if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
+    }
+    wr(UC_ARM_REG_PC, fpc);
+    const MpuDecision& d = denied.decision;
+    if (ctx.events.active()) {
+        MpuDeniedEvent ev{fpc,         denied.addr, static_cast<std::uint8_t>(denied.kind),
+                          denied.size, true,        d.region,
+                          0,           0,           0,
+                          0,           false,       d.reason};
+        if (d.region >= 0) {
+            const MpuRegion& r = mpu.regions()[static_cast<std::size_t>(d.region)];
+            ev.region_base = r.base();
+            ev.region_size = r.size_bytes();
+            ev.srd = r.srd();
+            ev.ap = r.ap();
+            ev.xn = r.xn();
+        }
+        publish(std::move(ev));
+    }
+    raise_fault(FaultClass::MemManage, scb::DACCVIOL, fpc, denied.addr,
+                fmt::format("DACCVIOL: unprivileged {} of {:#010x} denied by {} ({})",
+                            denied.kind == AccessKind::Write ? "write" : "read", denied.addr,
+                            d.region >= 0 ? fmt::format("region {}", d.region)
+                                          : std::string("the background map"),
+                            d.reason));
+}
+
+namespace {
+void tramp_mpu(uc_engine*, uc_mem_type type, std::uint64_t addr, int size, std::int64_t, void* ud) {
+    static_cast<CortexM4*>(ud)->on_mpu_access(type, addr, size);
+}
+}  // namespace
+
+void CortexM4::Impl::update_mpu_hook() {
+    // The data hook exists only while unprivileged code runs, so that kernel TBs are translated
+    // without it and keep Unicorn's inline fast path (unicorn.md §7.4).
+    const bool want = unprivileged;
+    if (want && !mpu_hook) {
+        uc_hook_add(uc, &mpu_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                    reinterpret_cast<void*>(tramp_mpu), &core, 1, 0);
+    } else if (!want && mpu_hook) {
+        uc_hook_del(uc, mpu_hook);
+        mpu_hook = 0;
+    }
+}
+
+void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
+    auto& I = *impl_;
+    if (!I.unprivileged || !I.mpu.enabled() || I.cause == StopCause::MpuData) return;
+    const AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : AccessKind::Read;
+    const auto a = static_cast<std::uint32_t>(addr);
+    MpuDecision d = I.mpu.check(a, kind, false, I.cached_prio);
+    // An access is checked at its first and last byte (regions are at least 32 bytes).
+    if (d.allowed && size > 1)
+        d = I.mpu.check(a + static_cast<std::uint32_t>(size) - 1, kind, false, I.cached_prio);
+    if (d.allowed) return;
+    I.denied = {a, kind, static_cast<unsigned>(size), d, {}};
+    if (kind == AccessKind::Write) {
+        I.denied.old_bytes.resize(static_cast<std::size_t>(size));
+        if (!I.ctx.bus.read_block(a, I.denied.old_bytes, Initiator::Debugger))
+            I.denied.old_bytes.clear();
+    }
+    I.cause = StopCause::MpuData;
+    uc_emu_stop(I.uc);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Run loop
+
+RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
+    auto& I = *impl_;
+    I.run_deadline = deadline;
+    I.run_insn_limit = max_instructions == UINT64_MAX ? UINT64_MAX : executed_ + max_instructions;
+    for (;;) {
+        I.sync_clock();
+        I.ctx.clock.run_due();
+        if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
+        if (I.exit_requested) {
+            I.exit_requested = false;
+            return {StopReason::SemihostingExit, I.exit_code, {}};
+        }
+        if (stop_requested_) {
+            stop_requested_ = false;
+            return {StopReason::Requested, 0, {}};
+        }
+        if (I.ctx.clock.now() >= deadline) return {StopReason::TimeLimit, 0, {}};
+        if (executed_ >= I.run_insn_limit) return {StopReason::InstructionLimit, 0, {}};
+        if (I.reset_requested) {
+            I.reset_requested = false;
+            // AIRCR.SYSRESETREQ: the whole system resets (the Machine also resets the board and
+            // redoes the bootloader hand-off); without a Machine, a core + SCS reset.
+            if (system_reset) {
+                system_reset();
+            } else {
+                I.scs.reset();
+                reset(0);
+            }
+            continue;
+        }
+        if (sleeping_) {
+            if (I.wake_condition()) {
+                sleeping_ = false;
+            } else {
+                Picos t = deadline;
+                if (auto d = I.ctx.clock.next_deadline(); d && *d < t) t = *d;
+                I.ctx.clock.advance_to(t);
+                I.idle_cycles = I.ctx.clock.cycles() - executed_;
+                continue;
+            }
+        }
+        if (I.take_pending()) continue;
+
+        I.unprivileged = I.is_unprivileged();
+        I.update_mpu_hook();
+        I.limit = I.compute_limit(deadline, I.run_insn_limit);
+        I.poll_masks = I.exc.any_pending_enabled();
+        const bool check_fetch = I.unprivileged && I.mpu.enabled();
+        stop_at_ = (I.poll_masks || check_fetch) ? executed_ : I.limit;
+        if (check_fetch) I.cached_prio = I.exec_priority();
+        I.cause = StopCause::None;
+        const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
+        const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
+
+        switch (I.cause) {
+            case StopCause::Boundary:
+                break;
+            case StopCause::Interrupt:
+                I.handle_interrupt();
+                break;
+            case StopCause::InstallTraps:
+                I.install_traps();
+                break;
+            case StopCause::Trap:
+                I.handle_trap();
+                break;
+            case StopCause::MpuData:
+                I.handle_mpu_data();
+                break;
+            case StopCause::MpuFetch:
+                I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, I.denied.addr, std::nullopt,
+                              fmt::format("IACCVIOL: unprivileged fetch from {:#010x} denied ({})",
+                                          I.denied.addr, I.denied.decision.reason));
+                break;
+            case StopCause::Breakpoint:
+                I.wr(UC_ARM_REG_PC, I.trap_pc);
+                I.skip_breakpoint = I.trap_pc;
+                return {StopReason::Breakpoint, 0, {}};
+            case StopCause::Watchpoint: {
+                RunResult r{StopReason::Watchpoint, 0, {}};
+                r.watch_address = I.watch_hit;
+                return r;
+            }
+            case StopCause::Unmapped:
+            case StopCause::None:
+                if (err != UC_ERR_OK) {
+                    I.handle_error(err);
+                } else {
+                    // uc_emu_start returned by itself: WFI (unicorn.md §3) or the until address.
+                    const std::uint32_t now_pc = I.rd(UC_ARM_REG_PC);
+                    std::uint8_t b[4] = {};
+                    I.ctx.bus.read_block(now_pc - 4, b, Initiator::Debugger);
+                    const bool wfi16 = b[2] == 0x30 && b[3] == 0xBF;
+                    const bool wfi32 = b[0] == 0xAF && b[1] == 0xF3 && b[2] == 0x03 && b[3] == 0x80;
+                    if (now_pc == kUntil)
+                        I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, now_pc, std::nullopt,
+                                      "IACCVIOL: fetch from the system region");
+                    else if (wfi16 || wfi32)
+                        sleeping_ = true;
+                }
+                break;
+        }
+    }
+}
+
+RunResult CortexM4::step() {
+    auto& I = *impl_;
+    I.sync_clock();
+    if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
+    if (I.take_pending()) return {StopReason::Step, 0, {}};
+    I.cause = StopCause::None;
+    I.limit = UINT64_MAX;
+    stop_at_ = UINT64_MAX;
+    const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
+    if (I.breakpoints.contains(pc)) I.skip_breakpoint = pc;
+    const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 1);
+    switch (I.cause) {
+        case StopCause::Interrupt:
+            I.handle_interrupt();
+            break;
+        case StopCause::InstallTraps:
+            I.install_traps();
+            return step();
+        case StopCause::Trap:
+            I.handle_trap();
+            break;
+        case StopCause::MpuData:
+            I.handle_mpu_data();
+            break;
+        default:
+            if (err != UC_ERR_OK) I.handle_error(err);
+            break;
+    }
+    I.skip_breakpoint.reset();
+    if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
+    if (I.exit_requested) {
+        I.exit_requested = false;
+        return {StopReason::SemihostingExit, I.exit_code, {}};
+    }
+    return {StopReason::Step, 0, {}};
+}
+
+// ------------------------------------------------------------------------------------------------
+// Registers and debug
+
+std::uint32_t CortexM4::reg(CoreReg r) {
+    auto& I = *impl_;
+    switch (r) {
+        case CoreReg::MSP:
+            return I.read_sys().msp;
+        case CoreReg::PSP:
+            return I.read_sys().psp;
+        case CoreReg::PRIMASK:
+            return I.read_sys().primask;
+        case CoreReg::BASEPRI:
+            return I.read_sys().basepri;
+        case CoreReg::FAULTMASK:
+            return I.read_sys().faultmask;
+        default:
+            return I.rd(uc_reg_of(r));
+    }
+}
+
+void CortexM4::set_reg(CoreReg r, std::uint32_t value) {
+    auto& I = *impl_;
+    switch (r) {
+        case CoreReg::MSP:
+        case CoreReg::PSP:
+        case CoreReg::PRIMASK:
+        case CoreReg::BASEPRI:
+        case CoreReg::FAULTMASK:
+            I.write_privileged(uc_reg_of(r), value);
+            break;
+        case CoreReg::CONTROL: {
+            const auto s = I.read_sys();
+            I.set_core(s.ipsr, value & 3, s.msp, s.psp);
+            break;
+        }
+        case CoreReg::XPSR:
+            // Never let Unicorn see T = 0 (unicorn.md §2).
+            I.wr(UC_ARM_REG_XPSR, value | XPSR_T);
+            I.rebuild_hflags();
+            break;
+        case CoreReg::PC:
+            I.wr(UC_ARM_REG_PC, value & ~1u);
+            break;
+        default:
+            I.wr(uc_reg_of(r), value);
+            break;
+    }
+    force_boundary();
+}
+
+void CortexM4::add_breakpoint(std::uint32_t addr) {
+    auto& I = *impl_;
+    addr &= ~1u;
+    if (I.breakpoints.contains(addr)) return;
+    uc_hook h = 0;
+    uc_hook_add(I.uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), this, addr, addr);
+    I.breakpoints[addr] = h;
+    invalidate_code(addr, 2);
+}
+
+void CortexM4::remove_breakpoint(std::uint32_t addr) {
+    auto& I = *impl_;
+    addr &= ~1u;
+    auto it = I.breakpoints.find(addr);
+    if (it == I.breakpoints.end()) return;
+    uc_hook_del(I.uc, it->second);
+    I.breakpoints.erase(it);
+    invalidate_code(addr, 2);
+}
+
+void CortexM4::add_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind) {
+    auto& I = *impl_;
+    int type = kind == Machine::WatchKind::Write  ? UC_HOOK_MEM_WRITE
+               : kind == Machine::WatchKind::Read ? UC_HOOK_MEM_READ
+                                                  : (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE);
+    uc_hook h = 0;
+    uc_hook_add(I.uc, &h, type, reinterpret_cast<void*>(tramp_watch), this, addr,
+                std::uint64_t{addr} + (len ? len : 1) - 1);
+    I.watches.push_back({addr, len ? len : 1, kind, h});
+    // Hooks bind at translation: retranslate everything (rare; debugger only).
+    uc_ctl(I.uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
+    for (auto& t : I.tbs) t = TbInfo{};
+}
+
+void CortexM4::remove_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind) {
+    auto& I = *impl_;
+    auto it = std::find_if(I.watches.begin(), I.watches.end(), [&](const auto& w) {
+        return w.addr == addr && w.len == (len ? len : 1) && w.kind == kind;
+    });
+    if (it == I.watches.end()) return;
+    uc_hook_del(I.uc, it->hook);
+    I.watches.erase(it);
+}
+
+}  // namespace tockemu
