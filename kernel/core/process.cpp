@@ -188,7 +188,7 @@ bool process_push_upcall(Process& p, const Task& t) {
     frame[5] = p.ctx.yield_pc | 1u;
     // A stacked return address is halfword aligned (ARMv7-M B1.5.6); Tock leaves bit 0 set.
     frame[6] = t.fn & ~1u;
-    frame[7] = p.ctx.psr;
+    frame[7] = p.ctx.psr | 0x01000000u;  // EPSR.T: returning with T clear would be INVSTATE
     return true;
 }
 
@@ -246,7 +246,8 @@ void process_reset(Process& p) {
     p.ctx.psr = 0x01000000;  // Thumb
     p.ctx.psp = p.memory_start;
     p.ctx.yield_pc = 0;
-    std::memset(reinterpret_cast<void*>(p.memory_start), 0, kInitialAppBrk);
+    // The 32 initial bytes are not cleared on a restart (Tock does not either): the new frame
+    // overwrites r0-r3, lr, pc and xPSR, the r12 word keeps what the last run left there.
     p.rebuild_mpu();
     p.syscall_count = 0;
     p.timeslice_expirations = 0;

@@ -150,6 +150,17 @@ unsigned load_processes(std::uint32_t apps_start, std::uint32_t apps_end, std::u
 
 void kernel_loop(Kernel& k) {
     cortexm::enable_interrupts();
+    // Boot messages go out before any process runs, so app output never splits them. Bounded:
+    // without a console (no DebugOutput installed) the bytes stay queued and we move on.
+    for (unsigned spins = 0; debug_pending() != 0 && spins < 100000; ++spins) {
+        if (kernel_work_pending()) {
+            service_kernel_work();
+        } else {
+            cortexm::disable_interrupts();
+            if (!kernel_work_pending()) cortexm::wfi();
+            cortexm::enable_interrupts();
+        }
+    }
     for (;;) {
         if (kernel_work_pending()) {
             service_kernel_work();
