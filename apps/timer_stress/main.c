@@ -14,6 +14,8 @@ static uint32_t last[TIMERS];
 static unsigned early;
 static volatile bool finished;
 static tock_timer_t stop_timer;
+// Initialised pointers in RAM: exercises the relocation block crt0 applies at start-up.
+static const char* verdicts[] = {"PASS", "FAIL"};
 
 static uint32_t period_ms(int i) {
     return 7u + 9u * (uint32_t)i;
@@ -58,6 +60,6 @@ int main(void) {
         total += fired[i];
     }
     printf("timer_stress: %u firings, %u timers off count, %u early\n", total, wrong, early);
-    printf("timer_stress: %s\n", wrong == 0 && early == 0 ? "PASS" : "FAIL");
+    printf("timer_stress: %s\n", verdicts[wrong == 0 && early == 0 ? 0 : 1]);
     return 0;
 }
