@@ -120,7 +120,11 @@ void Bscif::on_write(std::size_t index, std::uint32_t /*value*/) {
 }
 
 std::uint32_t Bscif::on_read(std::size_t index, std::uint32_t stored, bool side_effects) {
-    if (side_effects && def(index).offset == PCLKSR) watch_.observe(stored);
+    if (side_effects && def(index).offset == PCLKSR) {
+        const std::uint32_t armed =
+            ((reg(OSCCTRL32) & 1u) ? kOSC32RDY : 0) | ((reg(RC1MCR) & 1u) ? kRC1MRDY : 0);
+        watch_.observe(stored, armed);
+    }
     return stored;
 }
 

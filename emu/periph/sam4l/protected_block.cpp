@@ -41,23 +41,27 @@ void ProtectedBlock::write(std::uint32_t offset, std::uint32_t value, unsigned s
     RegisterBlock::write(offset, value, size);
 }
 
-bool PollWatch::observe(std::uint32_t value) {
+bool PollWatch::observe(std::uint32_t value, std::uint32_t armed) {
     if (value != last_) {
         last_ = value;
         count_ = 0;
         return false;
     }
     if (++count_ != limit_) return false;
+    std::uint32_t zero = 0;
+    for (const Bit& b : bits_) zero |= (value & b.mask) ? 0 : b.mask;
+    const bool any_armed = (zero & armed) != 0;
+    const std::uint32_t candidates = (any_armed ? zero & armed : zero) & ~reported_;
     std::string missing;
     std::uint32_t newly = 0;
     for (const Bit& b : bits_) {
-        if ((value & b.mask) == 0 && (reported_ & b.mask) == 0) {
-            missing += missing.empty() ? "" : ", ";
-            missing += b.name;
-            newly |= b.mask;
-        }
+        if (!(candidates & b.mask)) continue;
+        missing += missing.empty() ? "" : ", ";
+        missing += b.name;
+        newly |= b.mask;
     }
     if (newly == 0) return false;
+    if (!any_armed) missing += " (never enabled)";
     reported_ |= newly;
     warnings_.push_back(fmt::format("{} read {} times unchanged ({:#010x}); never became ready: {}",
                                     reg_name_, limit_, value, missing));

@@ -52,8 +52,10 @@ class PollWatch {
     PollWatch(std::string reg_name, std::vector<Bit> bits, unsigned limit = kDefaultLimit)
         : reg_name_(std::move(reg_name)), bits_(std::move(bits)), limit_(limit) {}
 
-    // Record a CPU read that returned `value`. Returns true when the warning fired now.
-    bool observe(std::uint32_t value);
+    // Record a CPU read that returned `value`; `armed` = bits the model is working towards
+    // (their source is enabled). The report names the armed bits that are still 0, or, when none
+    // is armed, every listed bit that is 0 with "(never enabled)". Returns true when it fired.
+    bool observe(std::uint32_t value, std::uint32_t armed);
     // A write to the block restarts the count (the guest is doing something else).
     void touch() { count_ = 0; }
     const std::vector<std::string>& warnings() const { return warnings_; }

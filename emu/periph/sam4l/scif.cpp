@@ -265,7 +265,14 @@ void Scif::on_write(std::size_t index, std::uint32_t /*value*/) {
 }
 
 std::uint32_t Scif::on_read(std::size_t index, std::uint32_t stored, bool side_effects) {
-    if (side_effects && def(index).offset == PCLKSR) watch_.observe(stored);
+    if (side_effects && def(index).offset == PCLKSR) {
+        const std::uint32_t dfll = reg(DFLL0CONF);
+        const std::uint32_t armed = ((reg(OSCCTRL0) & kOscEn) ? kOSC0RDY : 0) |
+                                    ((reg(PLL0) & kPllEn) ? kPLL0LOCK : 0) |
+                                    ((dfll & kDfllEn) ? kDFLL0RDY : 0) |
+                                    ((dfll & kDfllEn) && (dfll & kDfllClosed) ? kDFLL0LOCKF : 0);
+        watch_.observe(stored, armed);
+    }
     return stored;
 }
 

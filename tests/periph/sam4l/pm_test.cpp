@@ -1,0 +1,108 @@
+// PM: main clock selection and dividers reach the clock tree and the CPU-clock callback, mask
+// registers read back behind UNLOCK, access errors, the interrupt.
+#include "emu/periph/sam4l/pm.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <vector>
+
+namespace tockemu::sam4l {
+namespace {
+
+struct Lines : InterruptSink {
+    std::map<unsigned, bool> level;
+    void set_irq_level(unsigned irq, bool l) override { level[irq] = l; }
+};
+
+struct PmTest : ::testing::Test {
+    ClockTree clocks{48'000'000};
+    Lines irq;
+    Pm pm{clocks, &irq, 22};
+    std::vector<std::uint64_t> cpu;
+
+    PmTest() {
+        pm.on_cpu_clock = [this](std::uint64_t hz) { cpu.push_back(hz); };
+    }
+    void locked_write(std::uint32_t off, std::uint32_t v) {
+        pm.write(Pm::UNLOCK, 0xAA00'0000u | off, 4);
+        pm.write(off, v, 4);
+    }
+};
+
+TEST_F(PmTest, ResetValuesOfTheMaskRegisters) {
+    EXPECT_EQ(pm.read(Pm::HSBMASK, 4), 0x1E2u);
+    EXPECT_EQ(pm.read(Pm::PBAMASK, 4), 0u);
+    EXPECT_EQ(pm.read(Pm::PBBMASK, 4), 0x1u);
+    EXPECT_EQ(pm.read(Pm::PBCMASK, 4), 0x1Fu);
+    EXPECT_EQ(pm.read(Pm::PBDMASK, 4), 0x3Fu);
+    EXPECT_EQ(pm.read(Pm::VERSION, 4), 0x441u);
+    EXPECT_TRUE(pm.read(Pm::SR, 4) & Pm::kCKRDY);
+}
+
+TEST_F(PmTest, UntilTheGuestProgramsClocksTheConfiguredFrequencyApplies) {
+    EXPECT_EQ(clocks.cpu_hz(), 48'000'000u);
+    EXPECT_EQ(clocks.pba_hz(), 48'000'000u);
+}
+
+TEST_F(PmTest, SelectingPll0SetsTheCpuClock) {
+    clocks.pll0_hz = 48'000'000;
+    locked_write(Pm::MCCTRL, 2);
+    EXPECT_EQ(pm.read(Pm::MCCTRL, 4), 2u);
+    ASSERT_EQ(cpu.size(), 1u);
+    EXPECT_EQ(cpu[0], 48'000'000u);
+}
+
+TEST_F(PmTest, SelectingRcsysRunsTheCoreAt115kHz) {
+    locked_write(Pm::MCCTRL, 0);
+    ASSERT_EQ(cpu.size(), 1u);
+    EXPECT_EQ(cpu[0], 115'200u);
+}
+
+TEST_F(PmTest, SelectingAStoppedSourceIsRefused) {
+    locked_write(Pm::MCCTRL, 1);  // OSC0 not running
+    EXPECT_EQ(pm.read(Pm::MCCTRL, 4), 0u);
+    EXPECT_TRUE(cpu.empty());
+}
+
+TEST_F(PmTest, CpuAndBusDividersDivideByTwoToTheSelPlusOne) {
+    clocks.pll0_hz = 48'000'000;
+    locked_write(Pm::MCCTRL, 2);
+    locked_write(Pm::CPUSEL, 0x80);  // /2
+    EXPECT_EQ(cpu.back(), 24'000'000u);
+    locked_write(Pm::PBASEL, 0x82);  // /8
+    EXPECT_EQ(clocks.pba_hz(), 6'000'000u);
+    EXPECT_EQ(clocks.pb_hz(Bridge::PBD), 48'000'000u);
+    EXPECT_TRUE(pm.read(Pm::ISR, 4) & Pm::kCKRDY);
+}
+
+TEST_F(PmTest, UnlockSurvivesAnInterveningReadAsTockDoes) {
+    pm.write(Pm::UNLOCK, 0xAA00'0028u, 4);
+    const std::uint32_t v = pm.read(Pm::PBAMASK, 4);
+    pm.write(Pm::PBAMASK, v | 0x100, 4);
+    EXPECT_EQ(pm.read(Pm::PBAMASK, 4), 0x100u);
+    pm.write(Pm::PBAMASK, 0, 4);  // the unlock was used up
+    EXPECT_EQ(pm.read(Pm::PBAMASK, 4), 0x100u);
+}
+
+TEST_F(PmTest, WrongKeyOrWrongAddressDoesNotUnlock) {
+    pm.write(Pm::UNLOCK, 0x5500'0028u, 4);
+    pm.write(Pm::PBAMASK, 0x100, 4);
+    pm.write(Pm::UNLOCK, 0xAA00'002Cu, 4);
+    pm.write(Pm::PBAMASK, 0x100, 4);
+    EXPECT_EQ(pm.read(Pm::PBAMASK, 4), 0u);
+}
+
+TEST_F(PmTest, AccessErrorRaisesThePmInterruptWhenEnabled) {
+    pm.write(Pm::IER, Pm::kAE, 4);
+    EXPECT_FALSE(irq.level[22]);
+    pm.write(Pm::HSBMASK, 0, 4);  // no unlock
+    EXPECT_TRUE(pm.read(Pm::ISR, 4) & Pm::kAE);
+    EXPECT_TRUE(irq.level[22]);
+    pm.write(Pm::ICR, Pm::kAE, 4);
+    EXPECT_FALSE(irq.level[22]);
+    EXPECT_FALSE(pm.read(Pm::SR, 4) & Pm::kAE);
+}
+
+}  // namespace
+}  // namespace tockemu::sam4l
