@@ -82,7 +82,7 @@ std::optional<Route> route_of(unsigned pid) {
 
 }  // namespace
 
-Pdca::Pdca(MachineContext& ctx) : RegisterBlock("PDCA", kRegs, kSize), ctx_(ctx) {
+Pdca::Pdca(MachineContext& ctx) : RegisterBlock("PDCA", kRegs, kSize), ctx_(ctx), log_("PDCA") {
     for (unsigned ch = 0; ch < kChannels; ++ch) irqs_[ch] = IrqLine(&ctx.irq, kFirstIrq + ch);
     reset();
 }
@@ -130,11 +130,11 @@ void Pdca::on_write(std::size_t index, std::uint32_t value) {
             } else if (value & CR_TEN) {
                 chreg(ch, SR) = SR_TEN;
                 if (!route_of(channel_reg(ch, PSR)))
-                    log_gap_once(offset, "channel enabled for a PID without a modelled peripheral");
+                    log_.model_gap("channel enabled for a PID without a modelled peripheral");
             }
             break;
         case MR:
-            if (value & MR_ETRIG) log_gap_once(offset, "MR.ETRIG (event-triggered transfers)");
+            if (value & MR_ETRIG) log_.model_gap("MR.ETRIG (event-triggered transfers)");
             break;
         default:
             break;
@@ -182,7 +182,7 @@ void Pdca::service() {
 void Pdca::beat(unsigned ch) {
     const Route route = *route_of(channel_reg(ch, PSR));
     const std::uint32_t size_field = channel_reg(ch, MR) & 0x3;
-    if (size_field == 3) log_gap_once(channel_offset(ch, MR), "MR.SIZE = 3 is reserved (word)");
+    if (size_field == 3) log_.guest_error("MR.SIZE = 3 is reserved (word)");
     const unsigned size = size_field >= 2 ? 4 : 1u << size_field;
     const std::uint32_t mar = channel_reg(ch, MAR);
     // Safety: MAR is guest-controlled. Both accesses go through the bus, which range-checks them
@@ -200,6 +200,7 @@ void Pdca::beat(unsigned ch) {
 void Pdca::fail(unsigned ch, std::uint32_t address, const char* side) {
     terr_[ch] = true;
     chreg(ch, SR) = 0;
+    log_.guest_error("DMA access to an address with nothing mapped (TERR)");
     spdlog::debug("PDCA channel {}: bus error on DMA {} at {:#010x} (TERR)", ch, side, address);
 }
 

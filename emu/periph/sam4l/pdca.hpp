@@ -27,6 +27,7 @@
 #include "emu/core/context.hpp"
 #include "emu/periph/register_block.hpp"
 #include "emu/periph/sam4l/dma_request.hpp"
+#include "emu/periph/sam4l/model_log.hpp"
 
 namespace tockemu::sam4l {
 
@@ -80,6 +81,7 @@ class Pdca final : public RegisterBlock, public DmaRequestSink {
     void service();
 
     MachineContext& ctx_;
+    OnceLog log_;
     std::array<IrqLine, kChannels> irqs_;
     std::array<bool, kChannels> terr_{};
     std::bitset<64> requests_;

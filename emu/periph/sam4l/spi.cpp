@@ -39,6 +39,7 @@ constexpr std::uint32_t pcs_field(std::uint32_t v) {
 Spi::Spi(MachineContext& ctx, ClockHz pba_hz, DmaRequestSink* dma)
     : RegisterBlock("SPI", kRegs, kSize),
       ctx_(ctx),
+      log_("SPI"),
       pba_hz_(std::move(pba_hz)),
       irq_(&ctx.irq, kIrq),
       dma_rx_(dma, pid::kSpiRx),
@@ -112,12 +113,11 @@ void Spi::on_write(std::size_t index, std::uint32_t value) {
         write_tdr(value);
     } else if (index == kIdxMR) {
         const std::uint32_t mr = reg(MR);
-        if (!(mr & MR_MSTR)) log_gap_once(MR, "MR.MSTR = 0: slave mode is not modelled");
-        if (mr & MR_RXFIFOEN) log_gap_once(MR + 1, "MR.RXFIFOEN: receive FIFO not modelled");
+        if (!(mr & MR_MSTR)) log_.model_gap("MR.MSTR = 0: slave mode is not modelled");
+        if (mr & MR_RXFIFOEN) log_.model_gap("MR.RXFIFOEN: receive FIFO not modelled");
         try_start();
     } else if (index >= kIdxCSR0 && index <= kIdxCSR3) {
         const int cs = static_cast<int>(index - kIdxCSR0);
-        if ((value & 0xFF00) == 0) log_gap_once(CSR0 + 4 * cs, "CSR.SCBR = 0 is forbidden");
         // Tock's release_low clears CSAAT after the last character: NPCS rises then.
         if (asserted_ == cs && !busy_ && !tdr_full_ && !(value & CSR_CSAAT)) release_cs();
     }
@@ -128,7 +128,7 @@ void Spi::command(std::uint32_t cr) {
         reset();  // registers to reset values, NPCS released; the devices stay attached
         return;
     }
-    if (cr & CR_FLUSHFIFO) log_gap_once(CR, "CR.FLUSHFIFO: receive FIFO not modelled");
+    if (cr & CR_FLUSHFIFO) log_.model_gap("CR.FLUSHFIFO: receive FIFO not modelled");
     if (cr & CR_LASTXFER) {
         if (busy_) {
             release_after_ = true;
@@ -155,10 +155,10 @@ void Spi::command(std::uint32_t cr) {
 
 void Spi::write_tdr(std::uint32_t value) {
     if (!enabled_) {
-        log_gap_once(TDR, "guest wrote TDR with the SPI disabled (ignored)");
+        log_.guest_error("wrote TDR with the SPI disabled (ignored)");
         return;
     }
-    if (tdr_full_) log_gap_once(TDR + 1, "guest overwrote TDR before TDRE (character lost)");
+    if (tdr_full_) log_.guest_error("overwrote TDR before TDRE (character lost)");
     tdr_ = value;
     tdr_full_ = true;
     try_start();
@@ -178,15 +178,15 @@ int Spi::chip_select_for(std::uint32_t tdr) const {
     return decode_pcs(mr & MR_PS ? pcs_field(tdr) : pcs_field(mr));
 }
 
-// With PCSDEC, NPCS values 0..15 are decoded externally; CSRn serves values 4n..4n+3.
-static unsigned csr_index(int cs, bool pcsdec) {
-    return pcsdec ? static_cast<unsigned>(cs) / 4 : static_cast<unsigned>(cs);
+std::uint32_t Spi::csr_of(int cs) const {
+    // With PCSDEC, NPCS values 0..15 are decoded externally and CSRn serves 4n..4n+3; with no
+    // chip select decoded the SPCK still runs with CSR0's settings.
+    const auto n = static_cast<unsigned>(cs < 0 ? 0 : (reg(MR) & MR_PCSDEC) ? cs / 4 : cs);
+    return reg(CSR0 + 4 * n);
 }
 
 unsigned Spi::bits_of(int cs) const {
-    if (cs < 0) return 8;
-    const std::uint32_t csr = reg(CSR0 + 4 * csr_index(cs, reg(MR) & MR_PCSDEC));
-    const unsigned field = (csr >> 4) & 0xF;
+    const unsigned field = (csr_of(cs) >> 4) & 0xF;
     return field <= 8 ? 8 + field : 8;  // 9..15 are reserved
 }
 
@@ -194,9 +194,9 @@ Spi::Timing Spi::timing(int cs) const {
     const std::uint64_t f = pba_hz_ ? pba_hz_() : ctx_.clock.core_hz();
     if (f == 0) return {0, 0, 0};
     // With no chip select decoded the SPCK still runs with CSR0's settings.
-    const std::uint32_t csr = reg(CSR0 + 4 * (cs < 0 ? 0 : csr_index(cs, reg(MR) & MR_PCSDEC)));
+    const std::uint32_t csr = csr_of(cs);
     std::uint64_t scbr = (csr >> 8) & 0xFF;
-    if (scbr == 0) scbr = 1;  // forbidden by the datasheet (logged on write); read as 1
+    if (scbr == 0) scbr = 1;  // forbidden by the datasheet (logged by try_start); read as 1
     const std::uint64_t dlybs = (csr >> 16) & 0xFF;
     const std::uint64_t dlybct = (csr >> 24) & 0xFF;
     Timing t{};
@@ -212,6 +212,8 @@ void Spi::try_start() {
     if (!(reg(MR) & MR_MSTR)) return;
     if ((reg(MR) & MR_WDRBT) && (sticky_ & SR_RDRF)) return;
     const int cs = chip_select_for(tdr_);
+    if ((csr_of(cs) & 0xFF00) == 0)
+        log_.guest_error("transfer with CSR.SCBR = 0 (forbidden; SPCK taken as CLK_SPI)");
     const Timing t = timing(cs);
     if (t.bits == 0) return;  // no CLK_SPI
     Picos delay = t.bits;
@@ -258,7 +260,7 @@ void Spi::bits_done() {
 void Spi::transfer_done() {
     busy_ = false;
     const int cs = shifter_cs_;
-    const std::uint32_t csr = cs >= 0 ? reg(CSR0 + 4 * csr_index(cs, reg(MR) & MR_PCSDEC)) : 0;
+    const std::uint32_t csr = cs >= 0 ? csr_of(cs) : 0;
     const bool more = tdr_full_ && enabled_ && !disable_pending_;
     const bool next_same_cs = more && chip_select_for(tdr_) == cs;
     bool release = release_after_ || (csr & CSR_CSNAAT) || disable_pending_;

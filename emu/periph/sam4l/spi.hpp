@@ -32,6 +32,7 @@
 #include "emu/core/context.hpp"
 #include "emu/periph/register_block.hpp"
 #include "emu/periph/sam4l/dma_request.hpp"
+#include "emu/periph/sam4l/model_log.hpp"
 #include "emu/periph/sam4l/spi_device.hpp"
 
 namespace tockemu::sam4l {
@@ -87,6 +88,7 @@ class Spi final : public RegisterBlock {
     void write_tdr(std::uint32_t value);
     int decode_pcs(std::uint32_t pcs) const;
     int chip_select_for(std::uint32_t tdr) const;
+    std::uint32_t csr_of(int cs) const;  // the CSRn that governs chip select `cs`
     unsigned bits_of(int cs) const;
     Timing timing(int cs) const;
     void try_start();
@@ -96,6 +98,7 @@ class Spi final : public RegisterBlock {
     void release_cs();
 
     MachineContext& ctx_;
+    OnceLog log_;
     ClockHz pba_hz_;
     IrqLine irq_;
     DmaRequestLine dma_rx_, dma_tx_;

@@ -71,6 +71,7 @@ constexpr std::uint64_t kUsclksDiv = 8;
 Usart::Usart(MachineContext& ctx, unsigned index, ClockHz pba_hz, DmaRequestSink* dma)
     : RegisterBlock(fmt::format("USART{}", index), kRegs, kSize),
       ctx_(ctx),
+      log_(fmt::format("USART{}", index)),
       index_(index),
       pba_hz_(std::move(pba_hz)),
       irq_(&ctx.irq, kIrq[index % kCount]),
@@ -155,11 +156,11 @@ void Usart::on_write(std::size_t index, std::uint32_t value) {
 
 void Usart::check_mode() {
     const std::uint32_t mr = reg(MR);
-    if (mr_mode(mr) > 2) log_gap_once(MR, "MR.MODE other than normal/RS485/handshaking");
+    if (mr_mode(mr) > 2) log_.model_gap("MR.MODE other than normal/RS485/handshaking");
     if (mr_usclks(mr) == 3 || mr_usclks(mr) == 2)
-        log_gap_once(MR + 1, "MR.USCLKS external/reserved clock (no baud clock)");
+        log_.model_gap("MR.USCLKS external/reserved clock (no baud clock)");
     if (mr_chmode(mr) == 1 || mr_chmode(mr) == 3)
-        log_gap_once(MR + 2, "MR.CHMODE automatic echo / remote loopback");
+        log_.model_gap("MR.CHMODE automatic echo / remote loopback");
 }
 
 void Usart::command(std::uint32_t cr) {
@@ -174,7 +175,7 @@ void Usart::command(std::uint32_t cr) {
         tx_enabled_ = thr_full_ = shifting_ = false;
     }
     if (cr & CR_RSTSTA) sticky_ &= ~(CSR_PARE | CSR_FRAME | CSR_OVRE | CSR_RXBRK);
-    if (cr & (CR_STTBRK | CR_STPBRK)) log_gap_once(CR, "CR.STTBRK/STPBRK (breaks)");
+    if (cr & (CR_STTBRK | CR_STPBRK)) log_.model_gap("CR.STTBRK/STPBRK (breaks)");
 
     if (cr & CR_RXDIS) {
         rx_enabled_ = false;
@@ -238,10 +239,10 @@ Picos Usart::frame_time() const {
 
 void Usart::write_thr(std::uint32_t value) {
     if (!tx_enabled_) {
-        log_gap_once(THR, "guest wrote THR with the transmitter disabled (character dropped)");
+        log_.guest_error("wrote THR with the transmitter disabled (character dropped)");
         return;
     }
-    if (thr_full_) log_gap_once(THR + 1, "guest overwrote THR before TXRDY (character lost)");
+    if (thr_full_) log_.guest_error("overwrote THR before TXRDY (character lost)");
     thr_ = static_cast<std::uint16_t>(value & char_mask());
     thr_full_ = true;
     try_start_tx();
@@ -251,7 +252,7 @@ void Usart::try_start_tx() {
     if (shifting_ || !thr_full_) return;
     const Picos t = frame_time();
     if (t == 0) {
-        log_gap_once(BRGR, "character waits: baud clock off (BRGR.CD = 0 or no CLK_USART)");
+        log_.guest_error("character waits: baud clock off (BRGR.CD = 0 or no CLK_USART)");
         return;
     }
     shifter_ = thr_;

@@ -32,6 +32,7 @@
 #include "emu/core/context.hpp"
 #include "emu/periph/register_block.hpp"
 #include "emu/periph/sam4l/dma_request.hpp"
+#include "emu/periph/sam4l/model_log.hpp"
 
 namespace tockemu::sam4l {
 
@@ -102,6 +103,7 @@ class Usart final : public RegisterBlock {
     enum class TimeoutState : std::uint8_t { Stopped, WaitingForChar, Counting };
 
     MachineContext& ctx_;
+    OnceLog log_;
     unsigned index_;
     ClockHz pba_hz_;
     IrqLine irq_;
