@@ -4,8 +4,10 @@
 // Grants are allocated top-down from the process's own RAM block; the app break grows up into
 // the same free space. So: print first (the console's grant now exists), take all free memory
 // with sbrk, then subscribe/allow across drivers (each first use allocates that driver's
-// grant). Packed with --kernel-heap 256 so the block is small. Afterwards the memory is given
-// back and a grant that failed is retried, which must now succeed.
+// grant). The MPU lets the app break grow only up to the last enabled subregion (1/16 of the
+// RAM block) below the grants, so the app is packed small (1 KiB stack, almost no heaps): its
+// block, and with it that last subregion, is small enough for a few grants to fill. Afterwards
+// the memory is given back and the grant that failed is retried, which must now succeed.
 #include "alarm.h"
 #include "console.h"
 

@@ -1,7 +1,7 @@
 // Alarm driver (0x0) and virtual timers over the one kernel alarm (see alarm.h).
 //
-// Times are 32-bit tick counters that wrap; a timer has expired when `now - reference >= dt`
-// in unsigned arithmetic, which stays right across the wrap as long as dt < 2^31.
+// Times are 32-bit tick counters that wrap; a timer has expired when `now - reference >= dt`,
+// which stays right across the wrap as long as dt < 2^31.
 #include "alarm.h"
 
 static tock_timer_t* timers;  // armed timers, earliest expiry first
@@ -21,9 +21,13 @@ uint32_t alarm_ms_to_ticks(uint32_t ms) {
     return (uint32_t)(((uint64_t)ms * hz) / 1000u);
 }
 
+// Ticks until `t` expires, 0 once it has. `now` may be older than the timer's reference (an
+// upcall's time argument is read before timers started later in the same upcall), so the
+// difference is taken as signed: a timer whose reference is still ahead has not started.
 static uint32_t remaining(const tock_timer_t* t, uint32_t now) {
-    uint32_t elapsed = now - t->reference;
-    return elapsed >= t->dt ? 0 : t->dt - elapsed;
+    int32_t elapsed = (int32_t)(now - t->reference);
+    if (elapsed < 0) return t->dt + (uint32_t)-elapsed;
+    return (uint32_t)elapsed >= t->dt ? 0 : t->dt - (uint32_t)elapsed;
 }
 
 static void insert(tock_timer_t* t, uint32_t now) {
