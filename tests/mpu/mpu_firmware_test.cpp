@@ -89,7 +89,8 @@ TEST_P(MpuFirmware, TockemuPrintsExactlyWhatQemuPrints) {
     EXPECT_EQ(t.exit_code, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Images, MpuFirmware, ::testing::Values("mpu_faults", "mpu_stacking"),
+INSTANTIATE_TEST_SUITE_P(Images, MpuFirmware,
+                         ::testing::Values("mpu_faults", "mpu_stacking", "mpu_ap_matrix"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
