@@ -179,6 +179,17 @@ void set_panic_writer(PanicWriter* writer) {
 }
 
 std::size_t debug_take(std::uint8_t* out, std::size_t max) {
+    // Once there is room again, say how much was lost (like Tock's "debug buffer full" note).
+    if (g_dropped != 0 && kRingSize - g_count >= 64) {
+        std::uint32_t dropped = g_dropped;
+        g_dropped = 0;
+        // Formatted straight into the ring: no debug_available() call back into the caller.
+        Sink note;
+        for (const char* c = "\r\n[kernel debug buffer full: "; *c != 0; ++c) note.put(*c);
+        put_num(note, dropped, 10, false, 0, false, false);
+        for (const char* c = " bytes dropped]\r\n"; *c != 0; ++c) note.put(*c);
+        note.flush();
+    }
     std::size_t n = 0;
     while (n < max && g_count != 0) {
         out[n++] = g_ring[g_head];
@@ -232,9 +243,15 @@ void panic_at(const char* file, int line, const char* fmt, ...) {
     vkprintf(fmt, ap);
     va_end(ap);
     kprintf("\r\n\tKernel version %u.%u.0 (tockemu kernel)\r\n\r\n", kKernelMajor, kKernelMinor);
+    // The process that caused the panic in full, the others as one-line overviews: the panic
+    // writer is synchronous, so every byte here costs 87 us of halted CPU at 115200 baud.
     for (unsigned slot = 0; slot < kMaxProcesses; ++slot) {
         const Process* p = process_slot(slot);
-        if (p->used) print_process_report(*p, p->has_fault && p->state == ProcessState::Faulted);
+        if (p->used && p->state == ProcessState::Faulted) print_process_report(*p, p->has_fault);
+    }
+    for (unsigned slot = 0; slot < kMaxProcesses; ++slot) {
+        const Process* p = process_slot(slot);
+        if (p->used && p->state != ProcessState::Faulted) print_process_overview(*p);
     }
     std::uint32_t ev[2] = {static_cast<std::uint32_t>(line), 0};
     cortexm::itm_event(kEvPanic, ev, 2);

@@ -85,10 +85,7 @@ void print_registers(const Process& p) {
 void print_mpu(const Process& p) {
     for (unsigned i = 0; i < cortexm::kMpuRegions; ++i) {
         std::uint32_t rasr = p.mpu.rasr[i];
-        if ((rasr & 1u) == 0) {
-            kprintf(" Region %u: Unused\r\n", i);
-            continue;
-        }
+        if ((rasr & 1u) == 0) continue;
         std::uint32_t base = p.mpu.rbar[i] & ~0x1Fu;
         std::uint32_t size = 1u << (((rasr >> 1) & 0x1F) + 1);
         std::uint32_t ap = rasr >> 24 & 7;
@@ -96,16 +93,12 @@ void print_mpu(const Process& p) {
         const char* access = ap == cortexm::kApFullAccess ? (xn ? "ReadWrite" : "ReadWriteExecute")
                              : ap == cortexm::kApUserReadOnly ? (xn ? "ReadOnly" : "ReadExecute")
                                                               : "Other";
-        kprintf(" Region %u: [0x%08lX:0x%08lX], length: %lu bytes; %s (0x%lx)\r\n", i, ul(base),
-                ul(base + size), ul(size), access, ul(ap));
         std::uint32_t srd = rasr >> 8 & 0xFF;
-        if (size >= 256 && srd != 0) {
-            char map[9];
-            for (unsigned sub = 0; sub < 8; ++sub) map[sub] = (srd >> sub & 1) ? 'D' : 'E';
-            map[8] = 0;
-            kprintf("   Sub-regions 0-7 (%lu bytes each, E enabled / D disabled): %s\r\n",
-                    ul(size / 8), map);
-        }
+        char map[9];
+        for (unsigned sub = 0; sub < 8; ++sub) map[sub] = (srd >> sub & 1) ? 'D' : 'E';
+        map[8] = 0;
+        kprintf(" Region %u: [0x%08lX:0x%08lX], length: %lu bytes; %s, sub-regions %s\r\n", i,
+                ul(base), ul(base + size), ul(size), access, map);
     }
 }
 
@@ -171,6 +164,13 @@ void print_fault_status(const Process& p) {
     kprintf("Hard Fault Status Register (HFSR):  0x%08lX\r\n", ul(f.hfsr));
 }
 
+void print_process_overview(const Process& p) {
+    kprintf("App: %.*s   -   [%s]  restarts %lu, syscalls %lu, RAM 0x%08lX-0x%08lX\r\n",
+            static_cast<int>(p.tbf.name_len), p.tbf.name ? p.tbf.name : "",
+            process_state_name(p.state), ul(p.restart_count), ul(p.syscall_count),
+            ul(p.memory_start), ul(p.block_end()));
+}
+
 void print_process_report(const Process& p, bool with_fault) {
     if (with_fault) print_fault_status(p);
     kprintf("\r\n---| App Status |---\r\n");
@@ -201,6 +201,24 @@ void print_process_report(const Process& p, bool with_fault) {
     print_mpu(p);
     kprintf("\r\nTo debug libtock-c apps, run `make debug RAM_START=0x%08lx FLASH_INIT=0x%lx`\r\n",
             ul(p.memory_start), ul(p.tbf.init_address()));
+}
+
+// The short report printed for a fault the policy survives: everything needed to see what
+// happened, small enough (about 700 bytes) that a fault loop cannot flood the debug buffer.
+void print_fault_summary(const Process& p) {
+    print_fault_status(p);
+    bool frame_ok = p.ctx.psp >= p.memory_start && p.ctx.psp <= p.block_end() - 32;
+    const auto* f = reinterpret_cast<const std::uint32_t*>(p.ctx.psp);
+    auto fr = [&](unsigned i) { return frame_ok ? f[i] : 0xBAD00BADu; };
+    kprintf(" PC 0x%08lX  LR 0x%08lX  SP 0x%08lX  xPSR 0x%08lX\r\n", ul(fr(6)), ul(fr(5)),
+            ul(p.ctx.psp), ul(fr(7)));
+    kprintf(
+        " RAM 0x%08lX-0x%08lX: app break 0x%08lX, kernel break 0x%08lX (%lu bytes of grants)\r\n",
+        ul(p.memory_start), ul(p.block_end()), ul(p.app_break), ul(p.kernel_break),
+        ul(p.block_end() - p.kernel_break));
+    kprintf(" Flash 0x%08lX-0x%08lX (app from 0x%08lX)\r\n", ul(p.tbf.flash_start),
+            ul(p.tbf.flash_start + p.tbf.total_size), ul(p.tbf.app_start()));
+    print_mpu(p);
 }
 
 void process_fault(Process& p) {
@@ -243,7 +261,7 @@ void process_fault(Process& p) {
     kprintf("\r\nProcess %.*s had a fault (policy %s, restarts %lu): %s\r\n",
             static_cast<int>(p.tbf.name_len), p.tbf.name ? p.tbf.name : "",
             fault_policy_name(c.policy), ul(p.restart_count), action_text(action));
-    print_process_report(p, true);
+    print_fault_summary(p);
     if (action == FaultAction::Restart) {
         kprintf("Process %.*s faulted and will be restarted.\r\n", static_cast<int>(p.tbf.name_len),
                 p.tbf.name ? p.tbf.name : "");

@@ -116,6 +116,7 @@ bool process_set_return(Process& p, const std::uint32_t* words, unsigned count);
 
 // Fault reports and overview printing (core/report.cpp).
 void print_process_report(const Process& p, bool with_fault);
+void print_process_overview(const Process& p);  // "App: name - [State]" and counters
 
 // Policy chosen at boot from the board config block.
 struct PolicyConfig {
