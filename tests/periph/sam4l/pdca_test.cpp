@@ -210,6 +210,44 @@ TEST_F(PdcaTest, SpiLoopbackByDmaOnBothDirections) {
     EXPECT_FALSE(spi.peek(Spi::SR, 4) & Spi::SR_OVRES);
 }
 
+TEST_F(PdcaTest, RingModeKeepsTheReloadValues) {
+    console_on();
+    w(0, Pdca::MR, Pdca::MR_RING);
+    ASSERT_TRUE(bus.write(Pdca::kBase + Pdca::channel_offset(0, Pdca::PSR), 0, 1, Initiator::Cpu));
+    w(0, Pdca::MARR, kSram + 0x700);
+    w(0, Pdca::TCRR, 2);
+    EXPECT_EQ(r(0, Pdca::TCRR), 2u) << "RING: TCRR is not cleared by the reload";
+    w(0, Pdca::CR, Pdca::CR_TEN);
+    const std::uint8_t in[] = {'a', 'b', 'c', 'd', 'e'};
+    usart0.inject_rx(in);
+    run_for(5 * kFrame8N1 + picos_from_us(1));
+    EXPECT_EQ(get(kSram + 0x700, 2), "ed") << "the buffer is reused: ab, then cd, then e";
+    EXPECT_EQ(r(0, Pdca::ISR) & (Pdca::ISR_RCZ | Pdca::ISR_TRC), 0u);
+}
+
+TEST_F(PdcaTest, AbortLikeTockLeavesTheRemainingCountReadable) {
+    console_on();
+    put(kSram, "abcdefgh");
+    start(1, 18, kSram, 8);
+    run_for(2 * kFrame8N1 + picos_from_us(1));
+    // Tock's abort: IDR, TDIS, read TCR + TCRR, then zero both.
+    w(1, Pdca::IDR, 7);
+    w(1, Pdca::CR, Pdca::CR_TDIS);
+    const std::uint32_t remaining = r(1, Pdca::TCR) + r(1, Pdca::TCRR);
+    EXPECT_EQ(remaining, 4u) << "two sent, one in the shifter, one in THR";
+    w(1, Pdca::TCRR, 0);
+    w(1, Pdca::TCR, 0);
+    EXPECT_EQ(r(1, Pdca::ISR), Pdca::ISR_RCZ | Pdca::ISR_TRC);
+    run_for(4 * kFrame8N1);
+    EXPECT_EQ(sent, "abcd");
+}
+
+TEST_F(PdcaTest, GlobalRegistersReadBack) {
+    ASSERT_TRUE(bus.write(Pdca::kBase + Pdca::PCONTROL, 0x0102'0003, 4, Initiator::Cpu));
+    EXPECT_EQ(bus.read(Pdca::kBase + Pdca::PCONTROL, 4, Initiator::Cpu).value, 0x0102'0003u);
+    EXPECT_EQ(bus.read(Pdca::kBase + 0x804, 4, Initiator::Cpu).value, 0u) << "PRDATA0";
+}
+
 TEST_F(PdcaTest, DisabledChannelDoesNotMove) {
     console_on();
     put(kSram, "zz");
