@@ -5,6 +5,7 @@
 // unmapped hole.
 #include "emu/board/hail_board.hpp"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -43,7 +44,10 @@ struct BoardParts {
     std::uint64_t rng_seed;
     ClockTree clocks;
     std::vector<std::unique_ptr<Device>> devices;
-    std::vector<std::string> names;  // mapping order, for reports
+    std::vector<std::string> names;     // mapping order, for reports
+    std::vector<std::string> warnings;  // board-level reports (flash wait states)
+    bool warned_wait_states = false;
+    std::uint64_t reported_hz = 0;  // last CPU frequency given to on_core_clock_change
 
     // Typed views of the models the host side talks to.
     Pm* pm = nullptr;
@@ -290,20 +294,52 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
     impl_->gpio[0]->set_input(kButtonPin, true);
     // The machine owns the core clock (it knows where the current instruction batch ends); a
     // board used without a machine (unit tests) changes the clock itself.
-    impl_->pm->on_cpu_clock = [this](std::uint64_t hz) {
-        if (on_core_clock_change) {
-            on_core_clock_change(hz);
-        } else {
-            impl_->ctx.clock.set_core_hz(hz);
-        }
-    };
+    impl_->reported_hz = impl_->clocks.cpu_hz();
+    impl_->pm->on_cpu_clock = [this](std::uint64_t hz) { core_clock_changed(hz); };
+    if (impl_->flash) {
+        impl_->flash->on_flash_changed = [this](std::uint32_t address, std::uint32_t length) {
+            if (on_flash_programmed) on_flash_programmed(address, length);
+        };
+    }
 }
 
 HailBoard::~HailBoard() = default;
 
+void HailBoard::core_clock_changed(std::uint64_t hz) {
+    impl_->reported_hz = hz;
+    check_flash_wait_states(hz);
+    if (on_core_clock_change) {
+        on_core_clock_change(hz);
+    } else {
+        impl_->ctx.clock.set_core_hz(hz);
+    }
+}
+
+// The flash reads wrong data above a frequency that depends on the power-scaling mode and the
+// wait states (ASF flash driver limits, sam4l.md §7). The model cannot misread, so it reports
+// the guest bug by name once instead.
+void HailBoard::check_flash_wait_states(std::uint64_t hz) {
+    if (!impl_->flash || !impl_->bpm || impl_->warned_wait_states) return;
+    static constexpr std::uint64_t kLimit[3][2] = {
+        {18'000'000, 36'000'000}, {8'000'000, 12'000'000}, {24'000'000, 48'000'000}};
+    const unsigned ps = std::min(impl_->bpm->power_scaling(), 2u);
+    const unsigned fws = impl_->flash->wait_states();
+    if (hz <= kLimit[ps][fws]) return;
+    impl_->warned_wait_states = true;
+    impl_->warnings.push_back(fmt::format(
+        "HFLASHC.FCR.FWS = {} with the CPU at {} Hz in power scaling PS{}: flash reads need {} "
+        "(limit {} Hz)",
+        fws, hz, ps, fws == 0 && hz <= kLimit[ps][1] ? "FWS = 1" : "a lower clock",
+        kLimit[ps][fws]));
+    spdlog::warn("{}", impl_->warnings.back());
+}
+
 void HailBoard::reset() {
     impl_->clocks.reset();
     for (auto& d : impl_->devices) d->reset();
+    impl_->warned_wait_states = false;
+    // Back to the reset clock (the configured frequency until the guest programs the PM).
+    if (impl_->reported_hz != impl_->clocks.cpu_hz()) core_clock_changed(impl_->clocks.cpu_hz());
 }
 
 void HailBoard::set_gpio_input(unsigned port, unsigned pin, bool level) {
@@ -319,7 +355,7 @@ bool HailBoard::gpio_output(unsigned port, unsigned pin) const {
 }
 
 std::vector<std::string> HailBoard::warnings() const {
-    std::vector<std::string> out;
+    std::vector<std::string> out = impl_->warnings;
     for (const auto* list : {&impl_->scif->warnings(), &impl_->bscif->warnings()})
         out.insert(out.end(), list->begin(), list->end());
     return out;

@@ -44,6 +44,9 @@ class HailBoard {
     // The board calls this when the guest selects a new main clock (PM.MCCTRL etc.).
     // Without a handler the board sets ctx.clock's frequency itself.
     std::function<void(std::uint64_t hz)> on_core_clock_change;
+    // The flash controller changed flash contents (page write/erase): a core that caches
+    // translated code must invalidate [address, address + length).
+    std::function<void(std::uint32_t address, std::uint32_t length)> on_flash_programmed;
 
     // Inspection (added by periphsys): "never became ready" reports of polled status bits, and
     // the model mapped under a datasheet name ("PM", "AST", "GPIO_PA", "USART0", ...).
@@ -51,6 +54,9 @@ class HailBoard {
     Device* device(std::string_view name) const;
 
   private:
+    void core_clock_changed(std::uint64_t hz);
+    void check_flash_wait_states(std::uint64_t hz);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

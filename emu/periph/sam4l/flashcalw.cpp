@@ -125,6 +125,7 @@ void Flashcalw::command(std::uint32_t cmd, std::uint32_t page) {
             } else {
                 std::fill(page_bytes(), page_bytes() + kPageSize, 0xFF);
             }
+            if (on_flash_changed) on_flash_changed(flash_.base + page * kPageSize, kPageSize);
             finish_after(kPageProgramTime);
             return;
         case CPB:
@@ -148,6 +149,7 @@ void Flashcalw::command(std::uint32_t cmd, std::uint32_t page) {
                 return;
             }
             std::fill(flash_.bytes.begin(), flash_.bytes.end(), 0xFF);
+            if (on_flash_changed) on_flash_changed(flash_.base, flash_.size());
             finish_after(kEraseAllTime);
             return;
         case QPR: {

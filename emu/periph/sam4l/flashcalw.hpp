@@ -19,6 +19,7 @@
 // next command write; the page buffer keeps its contents after WP (use CPB, as Tock does).
 #include <array>
 #include <cstdint>
+#include <functional>
 
 #include "emu/bus/bus.hpp"
 #include "emu/core/clock.hpp"
@@ -63,6 +64,9 @@ class Flashcalw final : public RegisterBlock {
     ~Flashcalw() override;
 
     unsigned wait_states() const { return (reg(FCR) & FCR_FWS) ? 1 : 0; }
+    // Called after a command changed the flash contents (address, length), so that a CPU that
+    // caches translated code can drop it.
+    std::function<void(std::uint32_t, std::uint32_t)> on_flash_changed;
     const std::array<std::uint8_t, kPageSize>& page_buffer() const { return buffer_; }
 
   protected:

@@ -20,6 +20,9 @@ struct RecordingIrq : InterruptSink {
 struct BoardTest : ::testing::Test {
     Clock clock{48'000'000};
     Bus bus;
+    // As the machine does: flash and SRAM are mapped before the board is built.
+    Memory& flash = bus.add_memory("flash", 0, 0x80000, 0xFF);
+    Memory& sram = bus.add_memory("sram", 0x2000'0000, 0x10000);
     RecordingIrq irq;
     EventHub events;
     MachineContext ctx{clock, bus, irq, events};
@@ -27,8 +30,6 @@ struct BoardTest : ::testing::Test {
     std::vector<std::uint64_t> core_changes;
 
     BoardTest() {
-        bus.add_memory("flash", 0, 0x80000, 0xFF);
-        bus.add_memory("sram", 0x2000'0000, 0x10000);
         board.on_core_clock_change = [this](std::uint64_t hz) { core_changes.push_back(hz); };
     }
     std::uint32_t rd(std::uint32_t a) {
@@ -94,6 +95,12 @@ TEST_F(BoardTest, TockHailClockSetupCompletesAndSelectsA48MHzCore) {
     wr(0x400E'0024, hsb | 0x4);
     EXPECT_EQ(rd(0x400E'0024), 0x1E6u);
 
+    wr(0x400A'0408, 1);                                                 // HCACHE.CTRL
+    ASSERT_TRUE(poll([&] { return rd(0x400A'040C) & 1; }));             // CSTS
+    wr(0x400A'0000, rd(0x400A'0000) | 0x40);                            // FCR.FWS
+    wr(0x400A'0004, (rd(0x400A'0004) & ~0xFF00'003Fu) | 0xA500'0010u);  // HSEN
+    ASSERT_TRUE(poll([&] { return rd(0x400A'0008) & 1; }));             // FSR.FRDY
+
     wr(0x400E'0818, 0xAA00'0020);
     wr(0x400E'0820, 0x0001'0E01);
     ASSERT_TRUE(poll([&] { return rd(0x400E'0814) & 1; }));  // OSC0RDY
@@ -126,6 +133,50 @@ TEST_F(BoardTest, PllThatNeverLocksIsReportedByName) {
     ASSERT_EQ(board.warnings().size(), 1u);
     EXPECT_NE(board.warnings()[0].find("PLL0LOCK"), std::string::npos);
     EXPECT_NE(board.warnings()[0].find("SCIF.PCLKSR"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+TEST_F(BoardTest, RunningAt48MHzWithoutAFlashWaitStateIsReported) {
+    wr(0x400E'0818, 0xAA00'0020);
+    wr(0x400E'0820, 0x0001'0101);
+    wr(0x400E'0818, 0xAA00'0024);
+    wr(0x400E'0824, 0x3F05'0111);
+    ASSERT_TRUE(poll([&] { return rd(0x400E'0814) & (1u << 6); }));
+    wr(0x400E'0058, 0xAA00'0000);
+    wr(0x400E'0000, 2);  // PLL0 at 48 MHz, PS0, FWS = 0
+    ASSERT_EQ(board.warnings().size(), 1u);
+    EXPECT_NE(board.warnings()[0].find("FCR.FWS = 0"), std::string::npos) << board.warnings()[0];
+}
+
+TEST_F(BoardTest, FlashPageWriteIsAnnouncedForCodeInvalidation) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> programmed;
+    board.on_flash_programmed = [&](std::uint32_t a, std::uint32_t l) {
+        programmed.emplace_back(a, l);
+    };
+    wr(0x400A'0004, 0xA500'0000u | (0x180u << 8) | 2);  // EP page 0x180 (0x30000)
+    ASSERT_EQ(programmed.size(), 1u);
+    EXPECT_EQ(programmed[0].first, 0x3'0000u);
+    EXPECT_EQ(programmed[0].second, 512u);
+}
+
+TEST_F(BoardTest, ButtonReadsReleasedUntilPressed) {
+    EXPECT_TRUE(board.gpio_output(0, 16));
+    board.set_gpio_input(HailBoard::kButtonPort, HailBoard::kButtonPin, false);
+    EXPECT_FALSE(board.gpio_output(0, 16));
+    EXPECT_FALSE(rd(0x400E'1060) & (1u << 16));  // PVR
+}
+
+TEST_F(BoardTest, ResetReturnsTheCoreToTheConfiguredClock) {
+    wr(0x400E'0058, 0xAA00'0000);
+    wr(0x400E'0000, 0);  // RCSYS
+    ASSERT_EQ(core_changes.back(), 115'200u);
+    board.reset();
+    EXPECT_EQ(core_changes.back(), 48'000'000u);
 }
 
 }  // namespace
