@@ -196,8 +196,8 @@ void print_process_report(const Process& p, bool with_fault) {
     print_registers(p);
     unsigned used = 0;
     for (auto g : p.grant_ptrs) used += g != 0;
-    kprintf("\r\n Total number of grant regions defined: %u, allocated: %u\r\n", Kernel::kMaxGrants,
-            used);
+    kprintf("\r\n Total number of grant regions defined: %u, allocated: %u\r\n",
+            registered_grant_count(), used);
     print_mpu(p);
     kprintf("\r\nTo debug libtock-c apps, run `make debug RAM_START=0x%08lx FLASH_INIT=0x%lx`\r\n",
             ul(p.memory_start), ul(p.tbf.init_address()));

@@ -11,6 +11,11 @@
 namespace kernel {
 namespace {
 constexpr std::uint32_t kEnteredFlag = 1u << 24;
+unsigned g_registered_grants = 0;
+}  // namespace
+
+unsigned registered_grant_count() {
+    return g_registered_grants;
 }
 
 std::uint32_t ReadOnlyBuffer::copy_to(std::uint8_t* dst, std::uint32_t offset,
@@ -164,6 +169,7 @@ unsigned Kernel::add_grant(GrantBase& grant) {
                      static_cast<unsigned long>(grant.driver_num()));
     if (grant_count_ == kMaxGrants) KERNEL_PANIC("too many grants (max %u)", kMaxGrants);
     grants_[grant_count_] = &grant;
+    g_registered_grants = grant_count_ + 1;
     return grant_count_++;
 }
 

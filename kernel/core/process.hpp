@@ -118,6 +118,9 @@ bool process_set_return(Process& p, const std::uint32_t* words, unsigned count);
 void print_process_report(const Process& p, bool with_fault);
 void print_process_overview(const Process& p);  // "App: name - [State]" and counters
 
+// Number of grants the board created (Tock's "grant regions defined").
+unsigned registered_grant_count();
+
 // Policy chosen at boot from the board config block.
 struct PolicyConfig {
     FaultPolicy policy;

@@ -52,7 +52,7 @@ bool summary(unsigned slot, ProcessSummary& out) {
     out.dropped_upcalls = p->dropped_upcalls;
     out.upcalls_queued = p->task_count;
     for (auto g : p->grant_ptrs) out.grants_used += g != 0;
-    out.grants_total = Kernel::kMaxGrants;
+    out.grants_total = registered_grant_count();
     out.flash_start = p->tbf.flash_start;
     out.flash_size = p->tbf.total_size;
     out.memory_start = p->memory_start;
