@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "emu/cli/command.hpp"
 #include "emu/loader/tab.hpp"
@@ -60,6 +61,12 @@ void print_tlv(const tbf::TbfHeader& h, const tbf::RawTlv& t) {
                 fmt::print(" [driver 0x{:x} commands {}+ mask 0x{:x}]", p.driver, p.offset * 64,
                            p.allowed_commands);
             }
+            break;
+        case tbf::TlvType::StoragePermissions:
+            fmt::print(": write_id {}, read_ids [{}], modify_ids [{}]",
+                       h.storage_permissions->write_id,
+                       fmt::join(h.storage_permissions->read_ids, ", "),
+                       fmt::join(h.storage_permissions->modify_ids, ", "));
             break;
         default:
             break;

@@ -193,6 +193,34 @@ TEST(Elf2tbf, ShortIdAppVersionAndSizesAreWritten) {
     EXPECT_EQ(p.header.tlvs.back().type, 10);
 }
 
+TEST(Elf2tbf, PermissionsAndStorageTlvsFollowElf2tabLayout) {
+    const auto p = pack("hello",
+                        "-n hello --permissions 1,1 --permissions 1,2 --permissions 2,70 "
+                        "--write_id 5 --read_ids 1,2 --access_ids 3 --kernel-major 2 "
+                        "--kernel-minor 2");
+    const auto& h = p.header;
+    // Main, Program, PackageName, Permissions, StoragePermissions, KernelVersion.
+    ASSERT_EQ(h.tlvs.size(), 6u);
+    EXPECT_EQ(h.tlvs[3].type, 6);
+    EXPECT_EQ(h.tlvs[3].length, 2 + 2 * 16);  // the 2 pad bytes are not counted
+    EXPECT_EQ(h.tlvs[4].offset, h.tlvs[3].offset + 4 + 36);
+    ASSERT_EQ(h.permissions.size(), 2u);
+    EXPECT_EQ(h.permissions[0].driver, 1u);
+    EXPECT_EQ(h.permissions[0].offset, 0u);
+    EXPECT_EQ(h.permissions[0].allowed_commands, 0x6u);
+    EXPECT_EQ(h.permissions[1].driver, 2u);
+    EXPECT_EQ(h.permissions[1].offset, 1u);
+    EXPECT_EQ(h.permissions[1].allowed_commands, 1ull << 6);
+    EXPECT_EQ(h.tlvs[4].type, 7);
+    EXPECT_EQ(h.tlvs[4].length, 8 + 4 * 2 + 4 * 1);
+    ASSERT_TRUE(h.storage_permissions);
+    EXPECT_EQ(h.storage_permissions->write_id, 5u);
+    EXPECT_EQ(h.storage_permissions->read_ids, (std::vector<std::uint32_t>{1, 2}));
+    EXPECT_EQ(h.storage_permissions->modify_ids, (std::vector<std::uint32_t>{3}));
+    EXPECT_EQ(h.tlvs[5].type, 8);
+    EXPECT_EQ(h.header_size, h.tlvs[5].offset + 8);
+}
+
 TEST(Elf2tbf, WithoutFooterReservationPaddingStillMakesAPowerOfTwo) {
     const auto p = pack("hello", "--kernel-major 2 --kernel-minor 2");
     EXPECT_TRUE(is_power_of_two(p.header.total_size));

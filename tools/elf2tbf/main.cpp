@@ -36,6 +36,10 @@ void usage() {
         "  --app-version N             Program TLV app version (default 0)\n"
         "  --short-id N                ShortId TLV\n"
         "  --disable                   clear the enabled flag\n"
+        "  --permissions DRIVER,CMD    allow command CMD of DRIVER (repeatable; Permissions TLV)\n"
+        "  --write_id N                storage write ID (Storage permissions TLV)\n"
+        "  --read_ids N[,N...]         storage IDs this app may read\n"
+        "  --access_ids N[,N...]       storage IDs this app may modify\n"
         "  --main-tlv-only             legacy TBF: Main TLV (+ name) only, no "
         "Program/KernelVersion\n"
         "  -v, --verbose               print the layout\n");
@@ -57,6 +61,19 @@ std::uint32_t parse_number(std::string_view option, std::string_view text) {
         throw Error(fmt::format("{}: '{}' is not a number", option, text));
     }
     return v;
+}
+
+// "1,2,3" or "1 2 3".
+std::vector<std::uint32_t> parse_list(std::string_view option, std::string_view text) {
+    std::vector<std::uint32_t> out;
+    while (!text.empty()) {
+        const auto cut = text.find_first_of(", ");
+        const auto item = text.substr(0, cut);
+        if (!item.empty()) out.push_back(parse_number(option, item));
+        if (cut == std::string_view::npos) break;
+        text.remove_prefix(cut + 1);
+    }
+    return out;
 }
 
 void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
@@ -107,6 +124,16 @@ int run(const std::vector<std::string>& args) {
             o.short_id = parse_number(a, value());
         } else if (a == "--disable") {
             o.disabled = true;
+        } else if (a == "--permissions") {
+            const auto ids = parse_list(a, value());
+            if (ids.size() != 2) throw Error(fmt::format("{}: expected DRIVER,COMMAND", a));
+            o.permissions.emplace_back(ids[0], ids[1]);
+        } else if (a == "--write_id") {
+            o.write_id = parse_number(a, value());
+        } else if (a == "--read_ids") {
+            o.read_ids = parse_list(a, value());
+        } else if (a == "--access_ids") {
+            o.access_ids = parse_list(a, value());
         } else if (a == "--main-tlv-only") {
             o.main_tlv_only = true;
         } else if (a == "-v" || a == "--verbose") {

@@ -123,6 +123,18 @@ std::vector<tbf::FlashRegion> writeable_regions(const Elf32& elf,
     return out;
 }
 
+std::vector<tbf::PermissionEntry> group_permissions(const PackOptions& o) {
+    std::vector<tbf::PermissionEntry> out;
+    for (const auto& [driver, cmd] : o.permissions) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const tbf::PermissionEntry& e) {
+            return e.driver == driver && e.offset == cmd / 64;
+        });
+        if (it == out.end()) it = out.insert(out.end(), {driver, cmd / 64, 0});
+        it->allowed_commands |= std::uint64_t{1} << (cmd % 64);
+    }
+    return out;
+}
+
 }  // namespace
 
 PackResult pack(const Elf32& elf, const PackOptions& o) {
@@ -165,6 +177,13 @@ PackResult pack(const Elf32& elf, const PackOptions& o) {
     const auto wfr_count = writeable_regions(elf, segs, seg_body).size();
     header_size += static_cast<std::uint32_t>(wfr_count) * 12;
     if (!place.pic) header_size += 12;
+    const auto permissions = group_permissions(o);
+    if (permissions.size() > 0xFFFF / 16) throw ElfError("too many permission entries");
+    const std::uint32_t permissions_len = 2 + 16 * static_cast<std::uint32_t>(permissions.size());
+    if (!permissions.empty()) header_size += 4 + align_up(permissions_len, 4);
+    const std::uint32_t storage_len =
+        static_cast<std::uint32_t>(8 + 4 * o.read_ids.size() + 4 * o.access_ids.size());
+    if (o.storage_permissions()) header_size += 4 + storage_len;
     if (o.kernel_major && !o.main_tlv_only) header_size += 8;
     if (o.short_id) header_size += 8;
 
@@ -248,6 +267,25 @@ PackResult pack(const Elf32& elf, const PackOptions& o) {
         w.tlv(tbf::TlvType::FixedAddresses, 8);
         w.u32(place.fixed_ram);
         w.u32(place.fixed_flash);
+    }
+    if (!permissions.empty()) {
+        w.tlv(tbf::TlvType::Permissions, static_cast<std::uint16_t>(permissions_len));
+        w.u16(static_cast<std::uint16_t>(permissions.size()));
+        for (const auto& e : permissions) {
+            w.u32(e.driver);
+            w.u32(e.offset);
+            w.u32(static_cast<std::uint32_t>(e.allowed_commands));
+            w.u32(static_cast<std::uint32_t>(e.allowed_commands >> 32));
+        }
+        w.pad4();  // 2 bytes, not counted in the TLV length
+    }
+    if (o.storage_permissions()) {
+        w.tlv(tbf::TlvType::StoragePermissions, static_cast<std::uint16_t>(storage_len));
+        w.u32(o.write_id.value_or(0));
+        w.u16(static_cast<std::uint16_t>(o.read_ids.size()));
+        for (auto id : o.read_ids) w.u32(id);
+        w.u16(static_cast<std::uint16_t>(o.access_ids.size()));
+        for (auto id : o.access_ids) w.u32(id);
     }
     if (o.kernel_major && !o.main_tlv_only) {
         w.tlv(tbf::TlvType::KernelVersion, 4);

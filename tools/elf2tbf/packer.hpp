@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tools/elf2tbf/elf32.hpp"
@@ -27,6 +28,17 @@ struct PackOptions {
     // Legacy TBF as written before the Program TLV existed: Main (and PackageName, if named)
     // only; no Program, no KernelVersion.
     bool main_tlv_only = false;
+    // Permissions TLV: (driver, command) pairs as given to elf2tab's --permissions; grouped into
+    // one entry per (driver, command / 64) with bit command % 64 set, in first-seen order.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> permissions;
+    // Storage permissions TLV (elf2tab --write_id / --read_ids / --access_ids); written when any
+    // of them is given.
+    std::optional<std::uint32_t> write_id;
+    std::vector<std::uint32_t> read_ids;
+    std::vector<std::uint32_t> access_ids;
+    bool storage_permissions() const {
+        return write_id.has_value() || !read_ids.empty() || !access_ids.empty();
+    }
 };
 
 struct PackResult {
