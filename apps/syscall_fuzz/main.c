@@ -10,6 +10,7 @@
 // Anything the kernel accepts (an upcall, an allowed buffer) is revoked at once, so no driver
 // later writes into or calls random memory.
 #include "console.h"
+#include "heap.h"
 
 #define CALLS 4000u
 
@@ -69,7 +70,24 @@ static unsigned by_class[8], successes, failures, other;
 static unsigned by_error[14];
 static uint32_t canary_before = 0xC0FFEE11u, canary_after = 0x5EED5EEDu;
 
+// Heap blocks filled with a pattern before the fuzzing; random allows must never reach them.
+#define HEAP_BLOCKS 4
+static uint8_t* heap_blocks[HEAP_BLOCKS];
+
+static bool heap_intact(void) {
+    for (int i = 0; i < HEAP_BLOCKS; ++i) {
+        for (int j = 0; j < 100; ++j) {
+            if (!heap_blocks[i] || heap_blocks[i][j] != (uint8_t)(i * 100 + j)) return false;
+        }
+    }
+    return true;
+}
+
 int main(void) {
+    for (int i = 0; i < HEAP_BLOCKS; ++i) {
+        heap_blocks[i] = malloc(100);
+        for (int j = 0; heap_blocks[i] && j < 100; ++j) heap_blocks[i][j] = (uint8_t)(i * 100 + j);
+    }
     const uint32_t ram = tock_memory_start();
     const uint32_t brk = (uint32_t)tock_brk_get();
     const uint32_t flash = tock_flash_start();
@@ -132,7 +150,7 @@ int main(void) {
     for (unsigned e = 1; e < 14; ++e) {
         if (by_error[e]) printf("syscall_fuzz:   %s %u\n", tock_statuscode_name(e), by_error[e]);
     }
-    bool intact = canary_before == 0xC0FFEE11u && canary_after == 0x5EED5EEDu;
+    bool intact = canary_before == 0xC0FFEE11u && canary_after == 0x5EED5EEDu && heap_intact();
     printf("syscall_fuzz: memory %s\n", intact ? "intact" : "CORRUPTED");
     printf("syscall_fuzz: done, %u calls, still running\n", CALLS);
     return 0;
