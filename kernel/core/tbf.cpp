@@ -149,8 +149,10 @@ TbfWalk tbf_examine(std::uint32_t addr, std::uint32_t remaining, TbfInfo& info, 
     if (!parse_tlvs(h, info, why)) return TbfWalk::Skip;
     if (info.binary_end == 0) info.binary_end = info.total_size;
     if (!info.enabled()) return why = "disabled", TbfWalk::Skip;
-    if (!info.has_kernel_version) return why = "no kernel version TLV", TbfWalk::Skip;
-    if (info.kernel_major != kKernelMajor || info.kernel_minor > kKernelMinor) {
+    // Deviation from upstream's synchronous loader, which skips TBFs without a KernelVersion TLV:
+    // we load them, so TBFs made by elf2tab before that TLV existed (Tock 2.0 era) still run.
+    if (info.has_kernel_version &&
+        (info.kernel_major != kKernelMajor || info.kernel_minor > kKernelMinor)) {
         return why = "incompatible kernel version", TbfWalk::Skip;
     }
     if (info.protected_size() > info.total_size ||
