@@ -11,7 +11,8 @@
 //    TXRDY = enabled and THR free; TXEMPTY = enabled and THR and shifter empty. TXDIS lets the
 //    characters already written finish (as the datasheet says), but they are then sent while
 //    TXRDY/TXEMPTY read 0. Each completed character is published as UartTxEvent and given to the
-//    sink.
+//    sink. Our reading: a THR write while the transmitter is disabled is dropped (guest error),
+//    and one while TXRDY = 0 replaces the waiting character (guest error).
 //  - Receiver: injected bytes wait in a host-side queue (the host holds them while the receiver is
 //    disabled or the baud clock is off, as a terminal with flow control would) and arrive one per
 //    frame time into RHR; RXRDY; a character arriving while RXRDY=1 overwrites RHR and sets OVRE.

@@ -24,33 +24,42 @@ struct Outcome {
     std::string console;
     std::string semihosting;
     Picos end = 0;
+    std::uint64_t instructions = 0;
 };
+
+// Loads and runs one image on `machine`; the sinks write into `out`, which must outlive the
+// machine (the test fixture owns both).
+void run_image(Machine& machine, Outcome& out, const std::string& name,
+               std::string_view inject = {}) {
+    machine.load_elf(std::string(TOCKEMU_FIRMWARE_DIR) + "/tests/firmware/" + name + ".elf");
+    machine.reset();
+    machine.board().set_uart_sink(HailBoard::kConsoleUsart,
+                                  [&out](std::uint8_t b) { out.console.push_back(char(b)); });
+    machine.events().subscribe([&out](const Event& e) {
+        if (auto* s = std::get_if<SemihostingEvent>(&e.payload)) out.semihosting += s->text;
+    });
+    if (!inject.empty()) {
+        const auto* p = reinterpret_cast<const std::uint8_t*>(inject.data());
+        machine.board().inject_uart_rx(HailBoard::kConsoleUsart, {p, inject.size()});
+    }
+    out.result = machine.run_until(picos_from_ms(500));
+    out.end = machine.clock().now();
+    out.instructions = machine.instructions();
+}
 
 class PeriphIoFirmware : public ::testing::Test {
   protected:
+    Outcome outcome;  // declared first: destroyed after the machine whose sinks point into it
     Machine machine;
 
-    Outcome run(const std::string& name, std::string_view inject = {}) {
-        Outcome r;
-        machine.load_elf(std::string(TOCKEMU_FIRMWARE_DIR) + "/tests/firmware/" + name + ".elf");
-        machine.reset();
-        machine.board().set_uart_sink(HailBoard::kConsoleUsart,
-                                      [&r](std::uint8_t b) { r.console.push_back(char(b)); });
-        machine.events().subscribe([&r](const Event& e) {
-            if (auto* s = std::get_if<SemihostingEvent>(&e.payload)) r.semihosting += s->text;
-        });
-        if (!inject.empty()) {
-            const auto* p = reinterpret_cast<const std::uint8_t*>(inject.data());
-            machine.board().inject_uart_rx(HailBoard::kConsoleUsart, {p, inject.size()});
-        }
-        r.result = machine.run_until(picos_from_ms(500));
-        r.end = machine.clock().now();
-        return r;
+    const Outcome& run(const std::string& name, std::string_view inject = {}) {
+        run_image(machine, outcome, name, inject);
+        return outcome;
     }
 };
 
 TEST_F(PeriphIoFirmware, InterruptDrivenUartHello) {
-    const Outcome r = run("io_uart_irq_hello");
+    const Outcome& r = run("io_uart_irq_hello");
     ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
     EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
     EXPECT_EQ(r.console, "hello from USART0 interrupts\n");
@@ -59,7 +68,7 @@ TEST_F(PeriphIoFirmware, InterruptDrivenUartHello) {
 }
 
 TEST_F(PeriphIoFirmware, UartTransmitByPdca) {
-    const Outcome r = run("io_uart_pdca_tx");
+    const Outcome& r = run("io_uart_pdca_tx");
     ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
     EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
     EXPECT_EQ(r.console, "hello from the PDCA\n");
@@ -67,14 +76,14 @@ TEST_F(PeriphIoFirmware, UartTransmitByPdca) {
 }
 
 TEST_F(PeriphIoFirmware, UartReceivesInjectedBytesByInterruptAndByPdca) {
-    const Outcome r = run("io_uart_rx", "ABCDwxyz");
+    const Outcome& r = run("io_uart_rx", "ABCDwxyz");
     ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
     EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
     EXPECT_EQ(r.console, "irq:ABCD dma:wxyz\n");
 }
 
 TEST_F(PeriphIoFirmware, SpiLoopbackAndFlashJedecIdByDma) {
-    const Outcome r = run("io_spi_dma");
+    const Outcome& r = run("io_spi_dma");
     ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
     EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
     EXPECT_NE(r.semihosting.find("jedec=0x00ef4014"), std::string::npos) << r.semihosting;
@@ -83,10 +92,26 @@ TEST_F(PeriphIoFirmware, SpiLoopbackAndFlashJedecIdByDma) {
 }
 
 TEST_F(PeriphIoFirmware, DmaToAnInvalidAddressReportsATransferError) {
-    const Outcome r = run("io_pdca_terr");
+    const Outcome& r = run("io_pdca_terr");
     ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
     EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
     EXPECT_EQ(r.console, "") << "nothing may reach the USART from a failed transfer";
+}
+
+}  // namespace
+}  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+TEST(PeriphIoFirmwareDeterminism, SameImageAndInputGiveTheSameRun) {
+    Outcome a, b;
+    Machine first, second;
+    run_image(first, a, "io_uart_rx", "ABCDwxyz");
+    run_image(second, b, "io_uart_rx", "ABCDwxyz");
+    EXPECT_EQ(a.console, b.console);
+    EXPECT_EQ(a.end, b.end);
+    EXPECT_EQ(a.instructions, b.instructions);
 }
 
 }  // namespace
