@@ -284,7 +284,8 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
     for (const Row& r : rows) {
         std::unique_ptr<Device> dev =
             r.make ? r.make(*impl_, r)
-                   : std::make_unique<UnimplementedDevice>(std::string(r.name), r.base, r.size);
+                   : std::make_unique<UnimplementedDevice>(std::string(r.name), r.base, r.size,
+                                                           sam4l_known_registers(r.name));
         ctx.bus.map_device(r.base, r.size, *dev);
         impl_->names.emplace_back(r.name);
         impl_->devices.push_back(std::move(dev));

@@ -22,6 +22,11 @@ struct KnownReg {
     std::uint32_t reset = 0;
 };
 
+// Register names and reset values of the unmodelled SAM4L blocks the reference describes (WDT,
+// EIC, CRCCU, TWIM, TWIS, SMAP, FREQM and the VERSION registers), by board name ("WDT",
+// "TWIM1", ...); empty when nothing is known.
+std::span<const KnownReg> sam4l_known_registers(std::string_view block);
+
 class UnimplementedDevice : public Device {
   public:
     UnimplementedDevice(std::string name, std::uint32_t base, std::uint32_t size,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "emu/core/context.hpp"
+#include "emu/periph/sam4l/unimplemented.hpp"
 
 namespace tockemu {
 namespace {
@@ -177,6 +178,23 @@ TEST_F(BoardTest, ResetReturnsTheCoreToTheConfiguredClock) {
     ASSERT_EQ(core_changes.back(), 115'200u);
     board.reset();
     EXPECT_EQ(core_changes.back(), 48'000'000u);
+}
+
+}  // namespace
+}  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+TEST_F(BoardTest, UnimplementedBlocksAnswerWithTheirDatasheetResetValues) {
+    EXPECT_EQ(rd(0x400F'0C00), 0x0001'0080u);  // WDT.CTRL
+    EXPECT_EQ(rd(0x400F'0C08), 0x3u);          // WDT.SR
+    EXPECT_EQ(rd(0x400F'13FC), 0x302u);        // EIC.VERSION
+    EXPECT_EQ(rd(0x400A'403C), 0xFFFF'FFFFu);  // CRCCU.SR
+    EXPECT_EQ(rd(0x4001'C01C), 0x2u);          // TWIM1.SR
+    auto* wdt = dynamic_cast<sam4l::UnimplementedDevice*>(board.device("WDT"));
+    ASSERT_NE(wdt, nullptr);
+    EXPECT_TRUE(wdt->touched().contains(0x008));
 }
 
 }  // namespace
