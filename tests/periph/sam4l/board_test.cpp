@@ -199,3 +199,107 @@ TEST_F(BoardTest, UnimplementedBlocksAnswerWithTheirDatasheetResetValues) {
 
 }  // namespace
 }  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+// The system-peripheral accesses of upstream Tock's Hail boot in the measured order
+// (hail-boot-trace.md §1.1 and §1.3): every poll completes and the first alarm (AR0 = 0x640)
+// raises NVIC line 39 when CV reaches it, 1600 counts of 16 384 Hz after CR.EN.
+TEST_F(BoardTest, UpstreamHailBootSequenceCompletesEveryPollAndFiresTheFirstAlarm) {
+    auto poll_set = [&](std::uint32_t a, std::uint32_t bit) {
+        ASSERT_TRUE(poll([&] { return (rd(a) & bit) != 0; })) << std::hex << a;
+    };
+    auto poll_clear = [&](std::uint32_t a, std::uint32_t bit) {
+        ASSERT_TRUE(poll([&] { return (rd(a) & bit) == 0; })) << std::hex << a;
+    };
+    auto unlock_rmw = [&](std::uint32_t unlock, std::uint32_t reg, std::uint32_t off,
+                          std::uint32_t set) {
+        wr(unlock, 0xAA00'0000u | off);
+        wr(reg, rd(reg) | set);
+    };
+    poll_set(0x400F'0014, 1);  // BPM.SR.PSOK
+    const std::uint32_t pmcon = rd(0x400F'001C);
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, pmcon | 0xE);
+    const std::uint32_t rc32k = rd(0x400F'0424);
+    wr(0x400F'0418, 0xAA00'0024);
+    wr(0x400F'0424, rc32k | 0x7);
+    poll_set(0x400F'0424, 1);
+    wr(0x400F'0418, 0xAA00'0028);
+    wr(0x400F'0428, 0x001D'0015);
+    unlock_rmw(0x400E'0058, 0x400E'0024, 0x24, 0x4);  // HSBMASK
+    unlock_rmw(0x400E'0058, 0x400E'002C, 0x2C, 0x2);  // PBBMASK
+    wr(0x400A'0408, 1);
+    poll_set(0x400A'040C, 1);  // HCACHE.SR.CSTS
+    wr(0x400A'0000, rd(0x400A'0000) | 0x40);
+    wr(0x400A'0004, (rd(0x400A'0004) & ~0xFF00'003Fu) | 0xA500'0010u);
+    poll_set(0x400A'0008, 1);  // FSR.FRDY
+    wr(0x400E'0818, 0xAA00'0020);
+    wr(0x400E'0820, 0x0001'0E01);
+    poll_set(0x400E'0814, 1);  // OSC0RDY
+    wr(0x400E'0818, 0xAA00'0024);
+    wr(0x400E'0824, 0x3F05'0111);
+    poll_set(0x400E'0814, 1u << 6);  // PLL0LOCK
+    wr(0x400A'0000, rd(0x400A'0000) | 0x40);
+    wr(0x400E'0058, 0xAA00'0000);
+    wr(0x400E'0000, 2);
+    const std::uint32_t pmcon2 = rd(0x400F'001C);
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, pmcon2 | 0x0001'0000);
+    // Pin mux: PA12 (USART0 TXD) function A, PA25 function B, LED PA13 as GPIO output.
+    wr(0x400E'1008, 1u << 12);  // GPERC
+    wr(0x400E'1018, 1u << 12);  // PMR0C
+    wr(0x400E'1008, 1u << 25);
+    wr(0x400E'1014, 1u << 25);  // PMR0S
+    wr(0x400E'1004, 1u << 13);  // GPERS
+    wr(0x400E'1044, 1u << 13);  // ODERS
+    wr(0x400E'1168, 1u << 13);  // STERC
+    wr(0x400E'1054, 1u << 13);  // OVRS (LED off)
+    EXPECT_EQ(rd(0x400E'1010) & ((1u << 12) | (1u << 25)), 1u << 25);
+    EXPECT_FALSE(rd(0x400E'1000) & (1u << 12));
+    EXPECT_TRUE(board.gpio_output(0, 13));
+    // AST configure.
+    unlock_rmw(0x400E'0058, 0x400E'0034, 0x34, 0);  // PBDMASK rewritten unchanged
+    constexpr std::uint32_t kSr = 0x400F'0808, kBusy = 1u << 24, kClkBusy = 1u << 28;
+    poll_clear(kSr, kClkBusy);
+    wr(0x400F'0840, rd(0x400F'0840) & ~1u);
+    poll_clear(kSr, kClkBusy);
+    wr(0x400F'0840, 0x100);
+    poll_clear(kSr, kClkBusy);
+    wr(0x400F'0840, rd(0x400F'0840) | 1);
+    poll_clear(kSr, kClkBusy);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'0800, rd(0x400F'0800) & ~1u);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'0814, 0x100);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'0800, rd(0x400F'0800) & ~(0x1Fu << 16));
+    poll_clear(kSr, kBusy);
+    wr(0x400F'081C, rd(0x400F'081C) | 0x100);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'080C, 0x100);
+    poll_clear(kSr, kBusy);
+    // First alarm: AR0 = CV + 1600 (CV is 0 while the counter is disabled).
+    const std::uint32_t cv = rd(0x400F'0804);
+    EXPECT_EQ(cv, 0u);
+    wr(0x400F'080C, 0x100);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'0820, cv + 0x640);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'0810, 0x100);
+    poll_clear(kSr, kBusy);
+    wr(0x400F'0800, rd(0x400F'0800) | 1);
+    const Picos enabled = clock.now();
+    EXPECT_TRUE(board.warnings().empty());
+    EXPECT_FALSE(irq.level[39]);
+    ASSERT_TRUE(poll([&] { return irq.level[39]; }, picos_from_ms(200)));
+    // poll() steps 1 us at a time: the line rose in the microsecond that holds 97.65625 ms.
+    EXPECT_GE(clock.now(), enabled + 97'656'250'000ull);
+    EXPECT_LT(clock.now(), enabled + 97'657'250'000ull);
+    EXPECT_EQ(rd(0x400F'0804), 0x640u);
+    EXPECT_TRUE(rd(kSr) & 0x100);
+}
+
+}  // namespace
+}  // namespace tockemu
