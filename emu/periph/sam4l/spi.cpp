@@ -72,9 +72,11 @@ void Spi::on_reset() {
 
 std::uint32_t Spi::status() const {
     std::uint32_t s = sticky_ | kLegacyPdcBits;
+    // After SPIDIS the character in flight finishes, but TDR takes no new one.
+    const bool accepting = enabled_ && !disable_pending_;
     if (enabled_) s |= SR_SPIENS;
-    if (enabled_ && !tdr_full_) s |= SR_TDRE;
-    if (enabled_ && !tdr_full_ && !busy_) s |= SR_TXEMPTY;
+    if (accepting && !tdr_full_) s |= SR_TDRE;
+    if (accepting && !tdr_full_ && !busy_) s |= SR_TXEMPTY;
     return s;
 }
 
@@ -154,7 +156,7 @@ void Spi::command(std::uint32_t cr) {
 }
 
 void Spi::write_tdr(std::uint32_t value) {
-    if (!enabled_) {
+    if (!enabled_ || disable_pending_) {
         log_.guest_error("wrote TDR with the SPI disabled (ignored)");
         return;
     }

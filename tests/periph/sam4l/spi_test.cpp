@@ -171,6 +171,8 @@ TEST_F(SpiTest, DisableLetsTheCharacterInFlightFinish) {
     spi.write(Spi::TDR, 7, 4);
     spi.write(Spi::CR, Spi::CR_SPIDIS, 4);
     EXPECT_TRUE(sr() & Spi::SR_SPIENS);
+    EXPECT_FALSE(sr() & Spi::SR_TDRE) << "no new character once SPIDIS is written";
+    EXPECT_FALSE(lines.dma[22]);
     run_for(picos_from_us(10));
     EXPECT_FALSE(sr() & Spi::SR_SPIENS);
     EXPECT_EQ(log, (std::vector<std::string>{"sel", "7/8", "desel"}));
