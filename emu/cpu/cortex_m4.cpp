@@ -193,6 +193,8 @@ struct CortexM4::Impl {
         return v;
     }
     void wr(int id, std::uint32_t v) { uc_reg_write(uc, id, &v); }
+    // Unicorn takes EPSR.T from bit 0 of a PC write: always write Thumb addresses.
+    void set_pc(std::uint32_t a) { wr(UC_ARM_REG_PC, a | 1u); }
     // Writing APSR_NZCV back rebuilds Unicorn's cached hflags (unicorn.md §0.3).
     void rebuild_hflags() { wr(UC_ARM_REG_APSR_NZCV, rd(UC_ARM_REG_APSR_NZCV)); }
 
@@ -418,7 +420,7 @@ void CortexM4::reset(std::uint32_t vtor) {
     I.wr(UC_ARM_REG_FAULTMASK, 0);
     I.wr(UC_ARM_REG_XPSR, XPSR_T);
     I.wr(UC_ARM_REG_LR, 0xFFFFFFFF);
-    I.wr(UC_ARM_REG_PC, pc & ~1u);
+    I.set_pc(pc & ~1u);
     I.cached_masks = {};
     I.unprivileged = false;
     I.update_mpu_hook();
@@ -672,6 +674,8 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
         }
     }
     sp = frame;
+    spdlog::trace("enter exception {} from pc={:#010x} xpsr={:#010x} frame={:#010x}", n, st.pc,
+                  st.xpsr, frame);
     const std::uint32_t exc_return = !from_thread
                                          ? EXC_RETURN_HANDLER
                                          : (on_psp ? EXC_RETURN_THREAD_PSP : EXC_RETURN_THREAD_MSP);
@@ -698,10 +702,10 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
         bool ok2 = false;
         const std::uint32_t hf = vector(exc::kHardFault, ok2);
         if (!ok2) return lockup(st.pc, "vector table unreadable for HardFault");
-        wr(UC_ARM_REG_PC, hf & ~1u);
+        set_pc(hf & ~1u);
         return;
     }
-    wr(UC_ARM_REG_PC, handler & ~1u);
+    set_pc(handler & ~1u);
     if (stack_fault) {
         // A stacking error is a derived fault, taken after this entry (B1.5.6 DerivedLateArrival
         // simplified: it is made pending and preempts at the next boundary if it can).
@@ -735,7 +739,7 @@ void CortexM4::Impl::tail_chain(unsigned n, std::uint32_t exc_return) {
         publish(ExceptionEntryEvent{n, 0, (exc_return & 4) ? s.psp : s.msp, (exc_return & 8) != 0,
                                     (exc_return & 4) != 0, (s.control & CONTROL_NPRIV) != 0});
     if (!ok) return lockup(0, fmt::format("vector table read for exception {} failed", n));
-    wr(UC_ARM_REG_PC, handler & ~1u);
+    set_pc(handler & ~1u);
 }
 
 void CortexM4::Impl::lockup(std::uint32_t pc, std::string reason) {
@@ -772,6 +776,8 @@ void CortexM4::Impl::raise_fault(FaultClass cls, std::uint32_t cfsr_bits,
         target = exc::kHardFault;
     }
     const bool unpriv = is_unprivileged();
+    spdlog::debug("fault at pc={:#010x}: {} (cfsr={:#010x} hfsr={:#010x})", return_address, detail,
+                  fs.cfsr, fs.hfsr);
     if (ctx.events.active())
         publish(FaultEvent{cls, return_address, address.value_or(0), address.has_value(), fs.cfsr,
                            fs.hfsr, unpriv, detail});
@@ -848,6 +854,8 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
         }
     }
     const std::uint32_t frame_xpsr = w[7];
+    spdlog::trace("return from {} via {:#010x}: frame at {:#010x} pc={:#010x} xpsr={:#010x}",
+                  returning, exc_return, sp, w[6], w[7]);
     sp += 32 + ((frame_xpsr & XPSR_STKALIGN) ? 4 : 0);
     const std::uint32_t ipsr = to_thread ? 0 : (frame_xpsr & XPSR_IPSR);
     set_core(ipsr, new_control, msp, psp);
@@ -863,14 +871,14 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
         // The stacked EPSR.T is 0: the first instruction after the return raises INVSTATE. Unicorn
         // must never see T=0 in XPSR (unicorn.md §2), so take the fault right here.
         wr(UC_ARM_REG_XPSR, (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | XPSR_T | ipsr);
-        wr(UC_ARM_REG_PC, pc);
+        set_pc(pc);
         raise_fault(FaultClass::UsageFault, scb::INVSTATE, pc, std::nullopt,
                     "INVSTATE: exception return to a frame with EPSR.T = 0",
                     (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | ipsr);
         return;
     }
     wr(UC_ARM_REG_XPSR, (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | ipsr);
-    wr(UC_ARM_REG_PC, pc);
+    set_pc(pc);
 }
 
 bool CortexM4::Impl::take_pending() {
@@ -929,7 +937,7 @@ void CortexM4::Impl::handle_bkpt(std::uint32_t pc) {
         SemihostingResult res = semihost(req, ctx.bus, ctx.clock, core.semihosting_output);
         if (ctx.events.active() && !res.text.empty()) publish(SemihostingEvent{req.op, res.text});
         wr(UC_ARM_REG_R0, res.r0);
-        wr(UC_ARM_REG_PC, pc + 2);
+        set_pc(pc + 2);
         if (res.exit) {
             exit_requested = true;
             exit_code = res.exit_code;
@@ -1046,7 +1054,7 @@ void CortexM4::Impl::handle_error(uc_err err) {
                 fpc = f->first;
                 if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
             }
-            wr(UC_ARM_REG_PC, fpc);
+            set_pc(fpc);
             raise_fault(FaultClass::BusFault, scb::PRECISERR, fpc, fault_addr,
                         fmt::format("PRECISERR: {} of unmapped address {:#010x}",
                                     fault_write ? "write" : "read", fault_addr));
@@ -1058,17 +1066,23 @@ void CortexM4::Impl::handle_error(uc_err err) {
                         fmt::format("IBUSERR: instruction fetch from unmapped {:#010x}", pc));
             return;
         case UC_ERR_INSN_INVALID: {
+            if (!(rd(UC_ARM_REG_XPSR) & XPSR_T)) {
+                raise_fault(FaultClass::UsageFault, scb::INVSTATE, pc, std::nullopt,
+                            fmt::format("INVSTATE: execution in ARM state at {:#010x}", pc),
+                            rd(UC_ARM_REG_XPSR));
+                return;
+            }
             std::uint8_t b[4] = {};
             ctx.bus.read_block(pc, b, Initiator::Debugger);
             const std::uint16_t hw1 = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
             const std::uint16_t hw2 = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
             // WFE, YIELD, SEV (and their 32-bit forms) are hints: executed as NOPs.
             if (hw1 == 0xBF20 || hw1 == 0xBF10 || hw1 == 0xBF40) {
-                wr(UC_ARM_REG_PC, pc + 2);
+                set_pc(pc + 2);
                 return;
             }
             if (hw1 == 0xF3AF && (hw2 == 0x8002 || hw2 == 0x8001 || hw2 == 0x8004)) {
-                wr(UC_ARM_REG_PC, pc + 4);
+                set_pc(pc + 4);
                 return;
             }
             raise_fault(
@@ -1145,7 +1159,7 @@ void CortexM4::Impl::handle_mpu_data() {
         fpc = f->first;
         if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
     }
-    wr(UC_ARM_REG_PC, fpc);
+    set_pc(fpc);
     const MpuDecision& d = denied.decision;
     if (ctx.events.active()) {
         MpuDeniedEvent ev{fpc,         denied.addr, static_cast<std::uint8_t>(denied.kind),
@@ -1287,7 +1301,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                                           I.denied.addr, I.denied.decision.reason));
                 break;
             case StopCause::Breakpoint:
-                I.wr(UC_ARM_REG_PC, I.trap_pc);
+                I.set_pc(I.trap_pc);
                 I.skip_breakpoint = I.trap_pc;
                 return {StopReason::Breakpoint, 0, {}};
             case StopCause::Watchpoint: {
@@ -1309,8 +1323,11 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                     if (now_pc == kUntil)
                         I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, now_pc, std::nullopt,
                                       "IACCVIOL: fetch from the system region");
-                    else if (wfi16 || wfi32)
+                    else if (wfi16 || wfi32) {
                         sleeping_ = true;
+                        spdlog::debug("wfi at {:#010x} xpsr={:#010x}", now_pc,
+                                      I.rd(UC_ARM_REG_XPSR));
+                    }
                 }
                 break;
         }
@@ -1396,7 +1413,7 @@ void CortexM4::set_reg(CoreReg r, std::uint32_t value) {
             I.rebuild_hflags();
             break;
         case CoreReg::PC:
-            I.wr(UC_ARM_REG_PC, value & ~1u);
+            I.set_pc(value & ~1u);
             break;
         default:
             I.wr(uc_reg_of(r), value);

@@ -65,8 +65,8 @@ void SysTick::on_event() {
     event_ = 0;
     catch_up();
     countflag_ = true;
-    // Realign to the wrap that caused this event so that the period does not drift with the
-    // latency of the event (events fire at the next translation-block boundary).
+    // The counter value is computed from cycles, so the period does not drift with the latency
+    // of the event (events fire at the next translation-block boundary).
     if (on_wrap_interrupt) on_wrap_interrupt();
     reschedule();
 }
