@@ -74,6 +74,28 @@ void print_tlv(const tbf::TbfHeader& h, const tbf::RawTlv& t) {
     fmt::print("\n");
 }
 
+std::uint32_t word(const std::vector<std::uint8_t>& b, std::size_t at) {
+    return b[at] | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+}
+
+// libtock-c apps start with crt0's 40-byte header whose reldata_start points at the relocation
+// block the packer appended; show it only when that pointer is consistent with binary_end.
+void print_crt0_header(const tbf::TbfHeader& h, const std::vector<std::uint8_t>& b) {
+    const std::uint32_t app = h.protected_size();
+    if (static_cast<std::uint64_t>(app) + 40 > h.binary_end_offset()) return;
+    const std::uint32_t reloc = app + word(b, app + 32);
+    if (static_cast<std::uint64_t>(reloc) + 4 > h.binary_end_offset() ||
+        static_cast<std::uint64_t>(reloc) + 4 + word(b, reloc) != h.binary_end_offset()) {
+        return;
+    }
+    fmt::print(
+        "  crt0 header (libtock-c): got flash +0x{:x} ram +0x{:x} size {}, data flash +0x{:x} "
+        "ram +0x{:x} size {}, bss ram +0x{:x} size {}, relocations {} bytes at +0x{:x}, stack {}\n",
+        word(b, app), word(b, app + 4), word(b, app + 8), word(b, app + 12), word(b, app + 16),
+        word(b, app + 20), word(b, app + 24), word(b, app + 28), word(b, reloc), reloc - app,
+        word(b, app + 36));
+}
+
 void print_tbf(const std::string& label, const std::vector<std::uint8_t>& bytes) {
     const tbf::TbfHeader h = tbf::parse(bytes, label);
     if (bytes.size() < h.total_size) {
@@ -93,6 +115,7 @@ void print_tbf(const std::string& label, const std::vector<std::uint8_t>& bytes)
         "binary end +0x{:x}, minimum RAM {} bytes\n",
         h.name(), h.protected_size(), h.protected_size(), h.init_offset(), h.binary_end_offset(),
         h.minimum_ram_size());
+    print_crt0_header(h, bytes);
     if (!h.program) fmt::print("  legacy header: no Program TLV (Main TLV values used)\n");
     if (!h.kernel_version) fmt::print("  no KernelVersion TLV\n");
     for (const auto& f : h.footers) {

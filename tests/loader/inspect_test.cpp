@@ -14,7 +14,8 @@ TEST(Inspect, PrintsHeaderTlvsDerivedValuesAndFooter) {
           "TLV Program (type 9) at 0x20, 20 bytes",
           "TLV PackageName (type 3) at 0x38, 5 bytes: \"hello\"",
           "TLV KernelVersion (type 8) at 0x44, 4 bytes: requires kernel ^2.2", "_start +0x75",
-          "footer Credentials (type 128)", "format 0 (Reserved)"}) {
+          "footer Credentials (type 128)", "format 0 (Reserved)",
+          "crt0 header (libtock-c): got flash +0x", "stack 2048"}) {
         EXPECT_NE(r.output.find(want), std::string::npos) << want << "\n" << r.output;
     }
 }
