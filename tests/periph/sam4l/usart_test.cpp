@@ -259,6 +259,43 @@ TEST_F(UsartTest, ResetTransmitterCutsTheCharacterOnTheLine) {
     EXPECT_EQ(csr() & Usart::CSR_TXRDY, 0u);
 }
 
+TEST_F(UsartTest, HardwareHandshakingModeTransmitsWithCtsAlwaysAsserted) {
+    // Tock's USART3 set-up for the nRF51: 250 000 Bd 8E1 with RTS/CTS (MODE = 2).
+    usart.write(Usart::MR, 0x0008'00C2, 4);
+    usart.write(Usart::BRGR, 0x18, 4);
+    usart.write(Usart::CR, Usart::CR_TXEN, 4);
+    usart.write(Usart::THR, 'n', 4);
+    run_for(picos_from_us(44));
+    EXPECT_EQ(sent, "n");
+}
+
+TEST_F(UsartTest, CharacterLengthMasksTheData) {
+    usart.write(Usart::MR, (1u << 6) | (4u << 9), 4);  // CHRL = 6 bits, no parity
+    usart.write(Usart::BRGR, kBrgr115200, 4);
+    usart.write(Usart::CR, Usart::CR_TXEN, 4);
+    usart.write(Usart::THR, 0xFF, 4);
+    run_for(picos_from_ms(1));
+    EXPECT_EQ(sent, std::string(1, '\x3F'));
+}
+
+TEST_F(UsartTest, RettoRestartsTheTimeoutImmediately) {
+    console_setup();
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.write(Usart::RTOR, 8, 4);
+    const Picos start = clock.now();
+    usart.write(Usart::CR, Usart::CR_RETTO, 4);
+    run_to(start + 8 * kBit8N1 - 1);
+    EXPECT_FALSE(csr() & Usart::CSR_TIMEOUT);
+    run_to(start + 8 * kBit8N1);
+    EXPECT_TRUE(csr() & Usart::CSR_TIMEOUT);
+    usart.write(Usart::RTOR, 0, 4);
+    usart.write(Usart::CR, Usart::CR_STTTO, 4);
+    const std::uint8_t in[] = {'t'};
+    usart.inject_rx(in);
+    run_for(picos_from_ms(2));
+    EXPECT_FALSE(csr() & Usart::CSR_TIMEOUT) << "RTOR = 0 disables the time-out";
+}
+
 TEST_F(UsartTest, ByteTimeTracksThePbaClock) {
     std::uint64_t hz = 48'000'000;
     Usart u1{ctx, 1, [&hz] { return hz; }, nullptr};
