@@ -146,7 +146,7 @@ TEST_F(ExpectTest, LedTogglesAndPeriodFromGpioEdges) {
     EXPECT_TRUE(check("led: red\n    toggles: 8\n    period: 500ms").passed);
     const auto r = check("led: red\n    period: 400ms\n    tolerance: 5%");
     EXPECT_FALSE(r.passed);
-    EXPECT_EQ(r.actual, "8 toggles, mean period 500.000 ms");
+    EXPECT_EQ(r.actual, "8 toggles, median period 500.000 ms");
     EXPECT_FALSE(check("led: green\n    toggles: {min: 1}").passed);
 }
 
