@@ -84,13 +84,22 @@ void MuxUart::handle_deferred_call() {
 void MuxUart::start_transmit() {
     if (tx_device_ != nullptr || tx_debug_ || in_tx_callback_) return;
     const unsigned sources = device_count_ + 1;
+    if (mid_line_ && sticky_chunks_ < kMaxStickyChunks && try_transmit_from(last_served_)) {
+        ++sticky_chunks_;
+        return;
+    }
     for (unsigned step = 1; step <= sources; ++step) {
         const unsigned source = (last_served_ + step) % sources;
         if (try_transmit_from(source)) {
+            sticky_chunks_ = 0;
             last_served_ = source;
             return;
         }
     }
+}
+
+void MuxUart::note_sent(const std::uint8_t* buffer, std::size_t length) {
+    mid_line_ = length > 0 && buffer[length - 1] != '\n';
 }
 
 bool MuxUart::try_transmit_from(unsigned source) {
@@ -99,6 +108,7 @@ bool MuxUart::try_transmit_from(unsigned source) {
         if (n == 0) return false;
         tx_debug_ = true;
         if (!uart_.transmit_buffer(debug_buffer_, n).is_ok()) tx_debug_ = false;
+        if (tx_debug_) note_sent(debug_buffer_, n);
         return tx_debug_;
     }
     UartDevice& device = *devices_[source];
@@ -112,6 +122,7 @@ bool MuxUart::try_transmit_from(unsigned source) {
         deferred_.set();
         return false;
     }
+    note_sent(device.tx_buffer_, device.tx_length_);
     return true;
 }
 

@@ -4,7 +4,9 @@
 // output (core/debug.hpp), which the mux drains as one more transmitter.
 //
 // Transmit: one transmission on the wire at a time; waiting transmitters are served round-robin
-// (debug output takes its turn like a device), each buffer sent whole.
+// (debug output takes its turn like a device), each buffer sent whole. A source whose last
+// buffer ended in the middle of a line keeps the wire for up to kMaxStickyChunks more buffers,
+// so that a kernel fault report and an app's printf do not cut into each other's lines.
 // Receive: while any device wants bytes, the mux receives min(remaining of every receiving device)
 // bytes into its own buffer and copies them to *every* receiving device (so the process console
 // and an app reading the console both see what is typed, as in Tock). A device whose request is
@@ -74,10 +76,12 @@ class MuxUart final : public hil::TransmitClient,
     friend class UartDevice;
 
     static constexpr unsigned kMaxDevices = 4;
+    static constexpr unsigned kMaxStickyChunks = 8;
 
     void add_device(UartDevice& device);
     void start_transmit();
     bool try_transmit_from(unsigned source);
+    void note_sent(const std::uint8_t* buffer, std::size_t length);
     void start_receive();
     bool any_receiver() const;
     void complete_receive(UartDevice& device, hil::Status status);
@@ -93,6 +97,8 @@ class MuxUart final : public hil::TransmitClient,
     // Round-robin position over the sources 0..device_count_-1 (devices) and device_count_
     // (debug output): the one served last.
     unsigned last_served_ = 0;
+    bool mid_line_ = false;       // the last buffer sent did not end with '\n'
+    unsigned sticky_chunks_ = 0;  // buffers sent in a row by last_served_ while mid-line
     bool rx_running_ = false;
     bool in_rx_callback_ = false;
     std::uint8_t rx_buffer_[kRxBufferSize] = {};

@@ -60,6 +60,10 @@ void DmaChannel::start(DmaPeripheral peripheral, const volatile std::uint8_t* bu
     reg(channel_, kCr).write(kCrTen);
 }
 
+std::size_t DmaChannel::remaining() const {
+    return reg(channel_, kTcr).read() + reg(channel_, kTcrr).read();
+}
+
 std::size_t DmaChannel::abort() {
     reg(channel_, kIdr).write(kIntAll);
     reg(channel_, kCr).write(kCrTdis);

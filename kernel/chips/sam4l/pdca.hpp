@@ -45,6 +45,8 @@ class DmaChannel {
     void start(DmaPeripheral peripheral, const volatile std::uint8_t* buffer, std::size_t length);
     // Stops the channel and returns how many of the requested bytes were NOT transferred.
     std::size_t abort();
+    // Bytes the running transfer still has to move (TCR + TCRR).
+    std::size_t remaining() const;
     bool is_running() const { return running_; }
     // IRQ bottom half for this channel.
     void handle_interrupt();

@@ -176,6 +176,18 @@ void Usart::handle_interrupt() {
 }
 
 void Usart::init_sync() {
+    if (tx_buffer_ != nullptr) {
+        // A transmission is still going: let the bytes already handed over go out (they are the
+        // last words before the panic), then take the USART over. Gives up once the DMA count
+        // has not moved for 2^16 reads (a stalled transmitter).
+        std::size_t last = tx_dma_.is_running() ? tx_dma_.remaining() : 0;
+        for (std::uint32_t spins = 0; last != 0 && spins < (1u << 16); ++spins) {
+            const std::size_t now = tx_dma_.remaining();
+            if (now != last) spins = 0;
+            last = now;
+        }
+        poll(Reg{base_ + kCsr}, kTxempty, kTxempty);
+    }
     if (tx_dma_.is_running()) tx_dma_.abort();
     if (rx_dma_.is_running()) rx_dma_.abort();
     set_uart_mode();
