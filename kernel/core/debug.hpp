@@ -39,6 +39,7 @@ void set_panic_writer(PanicWriter* writer);
 // Mux side: copies up to `max` buffered debug bytes into `out`, returns how many.
 std::size_t debug_take(std::uint8_t* out, std::size_t max);
 std::size_t debug_pending();
+bool debug_output_installed();
 
 // Formatted output: %s %.*s %c %d %i %u %x %X %p %%, with optional '0' flag, width and 'l'.
 void kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -152,7 +152,8 @@ void kernel_loop(Kernel& k) {
     cortexm::enable_interrupts();
     // Boot messages go out before any process runs, so app output never splits them. Bounded:
     // without a console (no DebugOutput installed) the bytes stay queued and we move on.
-    for (unsigned spins = 0; debug_pending() != 0 && spins < 100000; ++spins) {
+    for (unsigned spins = 0; debug_output_installed() && debug_pending() != 0 && spins < 100000;
+         ++spins) {
         if (kernel_work_pending()) {
             service_kernel_work();
         } else {
