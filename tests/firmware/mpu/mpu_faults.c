@@ -27,6 +27,16 @@ static void user_then_kernel_store(void) {
     r = run_thread(user_store_word, USER_RAM + 0x100, USER_STACK_TOP, 1);
     expect_no_fault("unprivileged store to its own RAM", r);
     check("stored", REG32(USER_RAM + 0x100), 0x5Au);
+    /* The same two accesses from a thread entered by exception return, as Tock enters apps. */
+    kernel_secret = 0x11111111u; /* independent of the checks above */
+    r = run_thread_eret(user_store_word, (uint32_t)&kernel_secret, USER_STACK_TOP);
+    expect_fault("eret-entered thread: store to kernel RAM", r, 4, CFSR_DACC,
+                 (uint32_t)&kernel_secret, PC(user_store_word_insn));
+    check("kernel_secret unchanged", kernel_secret, 0x11111111u);
+    REG32(USER_RAM + 0x104) = 0;
+    r = run_thread_eret(user_store_word, USER_RAM + 0x104, USER_STACK_TOP);
+    expect_no_fault("eret-entered thread: store to its own RAM", r);
+    check("stored", REG32(USER_RAM + 0x104), 0x5Au);
 }
 
 static void execute_never(void) {

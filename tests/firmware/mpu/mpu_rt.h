@@ -55,6 +55,8 @@ void fault_reset(void);
 /* Runs fn(arg) in thread mode on the process stack `psp_top`, unprivileged when `unpriv`.
    Returns 0 when fn returned, 1 when a fault brought control back to the kernel. */
 int run_thread(void (*fn)(uint32_t), uint32_t arg, uint32_t psp_top, int unpriv);
+/* The same, always unprivileged, entered as an OS does: exception return (PendSV) to a frame. */
+int run_thread_eret(void (*fn)(uint32_t), uint32_t arg, uint32_t psp_top);
 
 /* User-side helpers (assembly, so that the faulting instruction has a known address). */
 void user_store_word(uint32_t addr); /* str of 0x5A at addr: label user_store_word_insn */

@@ -28,6 +28,52 @@ run_thread:                     @ r0 = fn, r1 = arg, r2 = psp top, r3 = unprivil
     svc #0                      @ returned normally: back to the kernel with result 0
 1:  b 1b
 
+    /* As run_thread, but enters the thread the way an OS kernel does: an exception return
+       (PendSV, EXC_RETURN 0xFFFFFFFD) onto a prepared frame, with CONTROL.nPRIV set in the
+       handler. Always unprivileged. */
+    .global run_thread_eret
+    .type run_thread_eret, %function
+    .thumb_func
+run_thread_eret:                @ r0 = fn, r1 = arg, r2 = psp top
+    push {r4-r11, lr}
+    ldr r4, =saved_msp
+    mov r5, sp
+    str r5, [r4]
+    subs r2, r2, #32            @ the initial frame
+    str r1, [r2, #0]            @ r0 = arg
+    ldr r3, =thread_exit
+    str r3, [r2, #20]           @ lr: returning from fn lands on svc #0
+    bic r0, r0, #1
+    str r0, [r2, #24]           @ pc = fn
+    mov r3, #0x01000000
+    str r3, [r2, #28]           @ xpsr: Thumb
+    ldr r3, =eret_psp
+    str r2, [r3]
+    ldr r3, =0xE000ED04         @ ICSR
+    mov r4, #0x10000000         @ PENDSVSET
+    str r4, [r3]
+    dsb
+    isb
+1:  b 1b                        @ PendSV is taken before this; control comes back to thread_return
+
+    .thumb_func
+thread_exit:
+    svc #0
+1:  b 1b
+
+    .global pendsv_handler
+    .thumb_func
+pendsv_handler:
+    ldr r0, =eret_psp
+    ldr r0, [r0]
+    msr psp, r0
+    mrs r1, control
+    orr r1, r1, #1              @ nPRIV: the thread runs unprivileged
+    msr control, r1
+    isb
+    mvn lr, #2                  @ EXC_RETURN 0xFFFFFFFD: thread mode, PSP
+    bx lr
+
     .global thread_return
     .thumb_func
 thread_return:                  @ privileged thread mode on MSP = saved_msp, r0 = result
@@ -169,4 +215,6 @@ flip_store_insn:
     .bss
     .align 2
 saved_msp:
+    .space 4
+eret_psp:
     .space 4
