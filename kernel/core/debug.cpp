@@ -203,6 +203,10 @@ std::size_t debug_pending() {
     return g_count;
 }
 
+bool debug_output_installed() {
+    return g_output != nullptr;
+}
+
 void debug_write(const char* bytes, std::size_t len) {
     emit(bytes, len);
     if (!g_panicking && g_output != nullptr) g_output->debug_available();
