@@ -148,11 +148,10 @@ void print_fault_status(const Process& p) {
     kprintf("---| Cortex-M Fault Status |---\r\n");
     if (!p.has_fault) {
         kprintf("No Cortex-M faults detected.\r\n");
+        kprintf("Kernel-detected fault: %s\r\n", p.fault_reason);
         if (p.has_last_syscall) {
-            kprintf("Kernel-detected fault: invalid system call or stack (svc %lu, r0 0x%08lX)\r\n",
-                    ul(p.last_syscall[0]), ul(p.last_syscall[1]));
-        } else {
-            kprintf("Kernel-detected fault: process stack outside its memory\r\n");
+            kprintf("Last syscall: class %lu, r0 0x%08lX\r\n", ul(p.last_syscall[0]),
+                    ul(p.last_syscall[1]));
         }
         return;
     }

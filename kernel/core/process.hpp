@@ -76,7 +76,8 @@ struct Process {
     bool has_completion_code = false;
     std::uint32_t completion_code = 0;
     cortexm::FaultStatus last_fault = {};
-    bool has_fault = false;
+    bool has_fault = false;         // last_fault holds a hardware fault
+    const char* fault_reason = "";  // why the kernel faulted it when !has_fault
 
     // ---- memory ----
     bool in_app_ram(std::uint32_t addr, std::uint32_t len) const;    // [memory_start, app_break)

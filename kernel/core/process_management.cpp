@@ -103,6 +103,7 @@ Status fault(unsigned slot) {
     if (p == nullptr) return ErrorCode::INVAL;
     if (!p->alive()) return ErrorCode::OFF;
     p->has_fault = false;
+    p->fault_reason = "requested by the process console";
     process_fault(*p);
     return Status::ok();
 }

@@ -61,6 +61,7 @@ Outcome do_process(Kernel& k, Process& p) {
                 if (why == cortexm::SwitchReason::Syscall && !handle_syscall(k, p)) {
                     p.last_fault = cortexm::FaultStatus{};
                     p.has_fault = false;
+                    p.fault_reason = "invalid system call (class > 7, bad yield variant) or stack";
                     process_fault(p);
                     return Outcome::Done;
                 }
@@ -72,6 +73,7 @@ Outcome do_process(Kernel& k, Process& p) {
                 if (t.kind == Task::Kind::ReturnValue) break;  // discarded outside Yield-WaitFor
                 if (!process_push_upcall(p, t)) {
                     p.has_fault = false;
+                    p.fault_reason = "stack outside app memory when delivering an upcall";
                     process_fault(p);
                     return Outcome::Done;
                 }
@@ -86,6 +88,7 @@ Outcome do_process(Kernel& k, Process& p) {
                 // Only r0-r2 change: libtock-c's yield_wait_for() clobbers nothing else.
                 if (!process_set_return(p, t.args, 3)) {
                     p.has_fault = false;
+                    p.fault_reason = "stack outside app memory when returning from yield-wait-for";
                     process_fault(p);
                     return Outcome::Done;
                 }
