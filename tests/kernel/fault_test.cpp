@@ -3,6 +3,8 @@
 // running.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "tests/kernel/kernel_harness.hpp"
 
 namespace tockemu::kerneltest {
