@@ -33,7 +33,14 @@ static bool grow(uint32_t bytes) {
         heap_start = heap_end = (block_t*)(brk + pad);
     }
     uint32_t chunk = bytes < 256 ? 256 : bytes;
-    if (tock_sbrk((int)chunk) == (void*)-1) return false;
+    void* old = tock_sbrk((int)chunk);
+    if (old == (void*)-1) return false;
+    if (old != (void*)heap_end) {
+        // Someone else moved the break since the heap last grew: the blocks would no longer
+        // be contiguous. Give the memory back and fail rather than corrupt the list.
+        tock_sbrk(-(int)chunk);
+        return false;
+    }
     block_t* b = heap_end;
     b->size = chunk;
     b->free = 1;
