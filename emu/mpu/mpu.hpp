@@ -109,6 +109,22 @@ class Mpu {
             return {true, s.region[privileged], ""};
         return decide_reference(addr, kind, privileged, exec_priority);  // explains the denial
     }
+    // The enforcer's per-access call for an access of `size` (>= 1) bytes: one lookup when the
+    // whole access lies in the cached interval (the common case), else check_range(). On a
+    // denial *denied_addr is the first denied byte (MMFAR: "any address in the range of the
+    // requested access" for a split unaligned access, Cortex-M4 Generic User Guide 4.3.13).
+    MpuDecision check_access(std::uint32_t addr, unsigned size, AccessKind kind, bool privileged,
+                             int exec_priority, std::uint32_t* denied_addr = nullptr) const {
+        if ((ctrl_ & kCtrlEnable) && !(exec_priority < 0 && !(ctrl_ & kCtrlHfnmiena))) {
+            if (dirty_) rebuild();
+            const Span& s = spans_[last_];
+            const std::uint32_t off = addr - s.start;
+            if (off <= s.last_offset && s.last_offset - off >= size - 1u &&
+                (s.allow & (1u << ((privileged ? 3u : 0u) + static_cast<unsigned>(kind)))))
+                return {true, s.region[privileged], ""};
+        }
+        return check_range(addr, size, kind, privileged, exec_priority, denied_addr);
+    }
     // An access of `size` bytes from `addr` (unaligned, LDM/STM, a translation block): the
     // decision for the first denied byte, whose address goes to *denied_addr (left untouched
     // when everything is allowed). Each byte is checked, as the architecture checks each

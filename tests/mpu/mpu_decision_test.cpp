@@ -309,6 +309,24 @@ TEST(MpuDecision, CheckRangeReportsTheFirstDeniedByte) {
     EXPECT_EQ(denied, 0x40000000u);
 }
 
+TEST(MpuDecision, CheckAccessMatchesCheckRange) {
+    Mpu mpu;
+    program(mpu, kSubregionHole);
+    for (std::uint32_t a = 0x20000FF0; a < 0x20001110; ++a)
+        for (unsigned size : {1u, 2u, 4u})
+            for (bool priv : {PRIV, UNPRIV}) {
+                std::uint32_t d1 = 0, d2 = 0;
+                MpuDecision fast = mpu.check_access(a, size, W, priv, kThread, &d1);
+                MpuDecision slow = mpu.check_range(a, size, W, priv, kThread, &d2);
+                ASSERT_EQ(fast.allowed, slow.allowed) << std::hex << a << " size " << size;
+                ASSERT_EQ(fast.region, slow.region) << std::hex << a << " size " << size;
+                ASSERT_EQ(d1, d2) << std::hex << a << " size " << size;
+            }
+    std::uint32_t denied = 0;
+    EXPECT_FALSE(mpu.check_access(0x2000101E, 4, R, UNPRIV, kThread, &denied).allowed);
+    EXPECT_EQ(denied, 0x20001020u);
+}
+
 // The table must agree with the pseudocode everywhere, not only at hand-picked points: random
 // configurations (fixed seed: the test is deterministic), probed at every edge +-1.
 TEST(MpuDecision, FastTableAgreesWithReferenceOnRandomConfigurations) {
