@@ -139,6 +139,12 @@ TEST(Apps, SyscallFuzzNeverFaultsOrPanicsTheKernel) {
     EXPECT_FALSE(run.abnormal_stop()) << run.abnormal_stop()->message;
 }
 
+TEST(Apps, RuntimeSelftestPassesEveryCheck) {
+    AppRun run({app("runtime_selftest")});
+    ASSERT_TRUE(run.wait_for("runtime_selftest: 29 checks, 0 failed\n", 1000)) << run.console();
+    EXPECT_FALSE(run.has("FAILED")) << run.console();
+}
+
 TEST(Apps, FourAppsRunTogether) {
     AppRun run({app("hello"), app("blink"), app("timer_stress"), app("bad_syscall_args")});
     EXPECT_TRUE(run.wait_for("timer_stress: PASS\n", 3000)) << run.console();
