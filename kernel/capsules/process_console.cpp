@@ -116,10 +116,8 @@ void ProcessConsole::received_buffer(std::uint8_t*, std::size_t length, hil::Sta
 }
 
 void ProcessConsole::handle_byte(std::uint8_t c) {
-    if (escape_left_ > 0) {
-        // ESC [ <final>: swallow the '[' and the final byte.
-        --escape_left_;
-        if (escape_left_ == 0 || c != '[') escape_left_ = 0;
+    if (escape_ != Escape::kNone) {
+        handle_escape(c);
         return;
     }
     const bool after_cr = last_was_cr_;
@@ -127,13 +125,15 @@ void ProcessConsole::handle_byte(std::uint8_t c) {
     if (c == '\n' && after_cr) return;
     if (c == '\r' || c == '\n') {
         if (!hibernating_) kernel::debug_write("\r\n", 2);
+        remember_line();
+        browse_ = 0;
         execute();
         line_len_ = 0;
         if (!hibernating_) prompt();
         return;
     }
     if (c == kEscape) {
-        escape_left_ = 2;
+        escape_ = Escape::kGotEsc;
         return;
     }
     if (c == kBackspace || c == kDelete) {
@@ -150,6 +150,50 @@ void ProcessConsole::handle_byte(std::uint8_t c) {
         const char echo = static_cast<char>(c);
         kernel::debug_write(&echo, 1);
     }
+}
+
+void ProcessConsole::handle_escape(std::uint8_t c) {
+    if (escape_ == Escape::kGotEsc) {
+        escape_ = c == '[' ? Escape::kGotBracket : Escape::kNone;
+        return;
+    }
+    escape_ = Escape::kNone;
+    if (hibernating_) return;
+    if (c == 'A' && browse_ < history_count_) {
+        recall(browse_);
+        ++browse_;
+    } else if (c == 'B' && browse_ > 0) {
+        --browse_;
+        if (browse_ == 0) {
+            recall(kHistorySize);  // back to an empty line
+        } else {
+            recall(browse_ - 1);
+        }
+    }
+}
+
+void ProcessConsole::remember_line() {
+    if (hibernating_ || line_len_ == 0) return;
+    const HistoryEntry& newest = history_[history_newest_];
+    if (history_count_ > 0 && newest.len == line_len_ && equals(line_, line_len_, newest.text)) {
+        return;  // the same command twice is kept once, as shells do
+    }
+    history_newest_ = history_count_ == 0 ? 0 : (history_newest_ + 1) % kHistorySize;
+    if (history_count_ < kHistorySize) ++history_count_;
+    HistoryEntry& entry = history_[history_newest_];
+    for (std::size_t i = 0; i < line_len_; ++i) entry.text[i] = line_[i];
+    entry.text[line_len_] = '\0';
+    entry.len = line_len_;
+}
+
+void ProcessConsole::recall(std::size_t age) {
+    for (std::size_t i = 0; i < line_len_; ++i) kernel::debug_write("\b \b", 3);
+    line_len_ = 0;
+    if (age >= history_count_) return;
+    const HistoryEntry& entry = history_[(history_newest_ + kHistorySize - age) % kHistorySize];
+    for (std::size_t i = 0; i < entry.len; ++i) line_[i] = entry.text[i];
+    line_len_ = entry.len;
+    kernel::debug_write(line_, line_len_);
 }
 
 template <typename F>

@@ -4,13 +4,13 @@
 // start and restart processes.
 //
 // Starts 100 ms after boot (as on Hail) by printing the prompt "tock$ ". Input is read one byte
-// at a time and echoed; backspace/DEL erase; CR or LF ends a line (CR LF counts once); ANSI
-// escape sequences (arrow keys) are ignored. The line buffer holds 64 bytes.
+// at a time and echoed; backspace/DEL erase; CR or LF ends a line (CR LF counts once). The line
+// buffer holds 64 bytes. Up/down arrows (ESC [ A / ESC [ B) walk a 10-entry command history, as
+// upstream; other escape sequences are ignored.
 //
 // Commands: help status list stop start fault boot terminate process kernel reset panic
 // console-start console-stop. Output goes through the kernel debug writer (kprintf), which the
 // same mux drains, so it stays ordered with the kernel's own messages and fault reports.
-// Not implemented: command history (up/down arrows).
 #include <cstddef>
 #include <cstdint>
 
@@ -22,6 +22,7 @@ namespace capsules {
 class ProcessConsole final : public hil::ReceiveClient, public hil::AlarmClient {
   public:
     static constexpr std::size_t kLineSize = 64;
+    static constexpr std::size_t kHistorySize = 10;
 
     ProcessConsole(hil::Uart& uart, hil::Alarm& alarm) : uart_(uart), alarm_(alarm) {}
 
@@ -36,6 +37,10 @@ class ProcessConsole final : public hil::ReceiveClient, public hil::AlarmClient 
     void handle_byte(std::uint8_t c);
     void execute();
     void prompt();
+    void handle_escape(std::uint8_t c);
+    void remember_line();
+    // Replaces the line being edited (on the terminal too) with history entry `age` (0 = newest).
+    void recall(std::size_t age);
     void list();
     void status();
     // Runs `action` on the process named by the command argument; reports a missing name.
@@ -48,8 +53,17 @@ class ProcessConsole final : public hil::ReceiveClient, public hil::AlarmClient 
     char line_[kLineSize] = {};
     std::size_t line_len_ = 0;
     bool last_was_cr_ = false;
-    std::uint8_t escape_left_ = 0;  // bytes of an escape sequence still to swallow
-    bool hibernating_ = false;      // after console-stop: only console-start is accepted
+    enum class Escape : std::uint8_t { kNone, kGotEsc, kGotBracket };
+    Escape escape_ = Escape::kNone;
+    struct HistoryEntry {
+        char text[kLineSize];
+        std::size_t len;
+    };
+    HistoryEntry history_[kHistorySize] = {};
+    std::size_t history_count_ = 0;   // entries stored (at most kHistorySize)
+    std::size_t history_newest_ = 0;  // index of the newest entry
+    std::size_t browse_ = 0;          // 0 = editing a new line, n = showing the n-th newest entry
+    bool hibernating_ = false;        // after console-stop: only console-start is accepted
     bool started_ = false;
 };
 
