@@ -1,10 +1,12 @@
 // runtime_selftest: checks the userland runtime itself on the real kernel: start-up (.data
 // copied, .bss zeroed, pointers in RAM relocated, function pointers through the GOT), printf and
 // snprintf formatting, the heap, memop queries and yield-no-wait. Prints one line per failed
-// check and a summary "runtime_selftest: N checks, F failed".
+// check and a summary "runtime_selftest: N checks, F failed". Also exercises the RNG, GPIO and
+// LED wrappers that no other app uses in full.
 #include "alarm.h"
 #include "console.h"
 #include "heap.h"
+#include "peripherals.h"
 
 static unsigned checks, failed;
 
@@ -121,12 +123,34 @@ static void kernel_checks(void) {
     check(t1 - t0 >= 160, "delay_ms(10) waits at least 160 ticks");
 }
 
+// RNG fills a buffer (two draws differ); GPIO pin 0 (PB14 on Hail) driven high then low reads
+// back what was driven.
+static void driver_checks(void) {
+    uint8_t r1[16] = {0}, r2[16] = {0};
+    check(rng_get_random(r1, sizeof r1) == 16 && rng_get_random(r2, sizeof r2) == 16,
+          "rng fills 16 bytes");
+    check(memcmp(r1, r2, sizeof r1) != 0, "two rng draws differ");
+    int pins = 0, high = -1, low = -1;
+    check(gpio_count(&pins) == RETURNCODE_SUCCESS && pins == 4, "4 gpio pins");
+    check(gpio_enable_output(0) == RETURNCODE_SUCCESS, "gpio 0 output");
+    gpio_set(0);
+    gpio_read(0, &high);
+    gpio_clear(0);
+    gpio_read(0, &low);
+    check(high == 1 && low == 0, "gpio 0 reads back what it drives");
+    check(gpio_enable_output(99) == RETURNCODE_EINVAL, "gpio 99 is INVAL");
+    int leds = 0;
+    check(led_count(&leds) == RETURNCODE_SUCCESS && leds == 3, "3 LEDs");
+    check(led_on(3) == RETURNCODE_EINVAL, "LED 3 is INVAL");
+}
+
 int main(void) {
     startup_checks();
     format_checks();
     heap_checks();
     memop_checks();
     kernel_checks();
+    driver_checks();
     printf("runtime_selftest: %u checks, %u failed\n", checks, failed);
     return (int)failed;
 }
