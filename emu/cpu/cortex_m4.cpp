@@ -1262,7 +1262,8 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
             } else {
                 Picos t = deadline;
                 if (auto d = I.ctx.clock.next_deadline(); d && *d < t) t = *d;
-                I.ctx.clock.advance_to(t);
+                // Whole cycles: wake on the first cycle at or after the event time.
+                I.ctx.clock.advance_cycles(I.ctx.clock.cycles_until(t));
                 I.idle_cycles = I.ctx.clock.cycles() - executed_;
                 continue;
             }

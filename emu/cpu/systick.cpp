@@ -57,8 +57,13 @@ void SysTick::reschedule() {
     const std::uint64_t now = clock_.cycles();
     const std::uint64_t at = next_wrap_cycle();
     const std::uint64_t ahead = at > now ? at - now : 0;
+    // The event goes at the exact time of the wrap cycle as the clock computes it (floors), so
+    // that the run loop stops on that cycle and a WFI fast-forward lands on it too.
+    const std::uint64_t hz = clock_.core_hz();
+    Picos dt = picos_for_ticks(ahead, hz) + 1;
+    if (clock_.cycles_until(clock_.now() + dt) > ahead) --dt;
     event_ = clock_.schedule_in(
-        picos_for_ticks(ahead, clock_.core_hz()), [this] { on_event(); }, "systick");
+        dt, [this] { on_event(); }, "systick");
 }
 
 void SysTick::on_event() {

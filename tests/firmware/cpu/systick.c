@@ -15,8 +15,9 @@ int main(void) {
     uint32_t polls = 0;
     uint32_t csr = 0;
     while (!((csr = SYST_CSR) & (1u << 16)) && polls < 1000000) polls++;
+    const uint32_t again = SYST_CSR; /* right after the read that saw COUNTFLAG */
+    __asm volatile("" ::: "memory");
     sh_kv("countflag_seen", polls < 1000000);
-    const uint32_t again = SYST_CSR; /* read right after the read that saw COUNTFLAG */
     sh_kv("countflag_cleared_by_read", (again >> 16) & 1);
     const uint32_t v = SYST_CVR;
     sh_kv("cvr_in_range", v <= 999);
