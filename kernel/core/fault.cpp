@@ -148,7 +148,7 @@ void print_fault_status(const Process& p) {
     kprintf("---| Cortex-M Fault Status |---\r\n");
     if (!p.has_fault) {
         kprintf("No Cortex-M faults detected.\r\n");
-        kprintf("Kernel-detected fault: %s\r\n", p.fault_reason);
+        kprintf("Kernel-detected fault: %s\r\n", p.fault_reason ? p.fault_reason : "unknown");
         if (p.has_last_syscall) {
             kprintf("Last syscall: class %lu, r0 0x%08lX\r\n", ul(p.last_syscall[0]),
                     ul(p.last_syscall[1]));

@@ -43,11 +43,13 @@ struct Task {
     std::uint32_t args[3];
 };
 
+// Every member defaults to zero so the process table lives in .bss, not as a 6 KiB .data image
+// in flash; an unused slot is recognised by `used` alone.
 struct Process {
     bool used = false;
-    ProcessState state = ProcessState::Terminated;
+    ProcessState state = ProcessState::Running;
     ProcessState stopped_from = ProcessState::Running;
-    ProcessId id;
+    ProcessId id{0, 0};
 
     TbfInfo tbf;
 
@@ -76,8 +78,8 @@ struct Process {
     bool has_completion_code = false;
     std::uint32_t completion_code = 0;
     cortexm::FaultStatus last_fault = {};
-    bool has_fault = false;         // last_fault holds a hardware fault
-    const char* fault_reason = "";  // why the kernel faulted it when !has_fault
+    bool has_fault = false;              // last_fault holds a hardware fault
+    const char* fault_reason = nullptr;  // why the kernel faulted it when !has_fault
 
     // ---- memory ----
     bool in_app_ram(std::uint32_t addr, std::uint32_t len) const;    // [memory_start, app_break)

@@ -23,7 +23,7 @@ struct TbfInfo {
     bool has_kernel_version = false;
     std::uint16_t kernel_major = 0, kernel_minor = 0;
     bool has_fixed_addresses = false;
-    std::uint32_t fixed_ram = 0xFFFFFFFF, fixed_flash = 0xFFFFFFFF;
+    std::uint32_t fixed_ram = 0, fixed_flash = 0;  // meaningful only if has_fixed_addresses
     unsigned wfr_count = 0;
     std::uint32_t wfr_offset[kMaxWriteableFlashRegions] = {};
     std::uint32_t wfr_size[kMaxWriteableFlashRegions] = {};
