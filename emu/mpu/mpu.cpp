@@ -86,6 +86,29 @@ const char* ap_reason(std::uint8_t ap, bool privileged, AccessKind kind) {
     return table[(ap & 7u) * 6 + (privileged ? 3 : 0) + kind_index(kind)].c_str();
 }
 
+// Why nothing matched: "sub-region 5 of region 0 is disabled and no lower region covers the
+// address (unprivileged code has no background map)", or the plain version without a hole.
+const char* no_region_reason(int hole_region, unsigned hole_subregion, bool privileged) {
+    static const std::vector<std::string> table = [] {
+        std::vector<std::string> t;
+        for (int p = 0; p < 2; ++p) {
+            std::string tail = p ? "PRIVDEFENA=0, so privileged code has no background map"
+                                 : "unprivileged code has no background map";
+            t.push_back("no enabled region covers the address (" + tail + ")");
+            for (int r = 0; r < 8; ++r)
+                for (int sub = 0; sub < 8; ++sub)
+                    t.push_back(
+                        "sub-region " + std::to_string(sub) + " of region " + std::to_string(r) +
+                        " is disabled and no lower region covers the address (" + tail + ")");
+        }
+        return t;
+    }();
+    std::size_t base = privileged ? 65 : 0;
+    if (hole_region < 0) return table[base].c_str();
+    return table[base + 1 + static_cast<std::size_t>(hole_region) * 8 + (hole_subregion & 7u)]
+        .c_str();
+}
+
 }  // namespace
 
 const char* mpu_ap_text(std::uint8_t ap) {
@@ -277,6 +300,8 @@ MpuDecision Mpu::decide_reference(std::uint32_t addr, AccessKind kind, bool priv
     int hit_region = hit ? MpuDecision::kBackground : MpuDecision::kNoRegion;
     std::uint8_t ap = 0b011;
     bool xn = default_xn_area(addr) != nullptr;
+    int hole_region = -1;  // highest region whose disabled sub-region covers addr (for text)
+    unsigned hole_subregion = 0;
     // Highest-numbered matching region wins; a disabled sub-region does not match, so lower
     // regions or the background decide there.
     for (int n = kRegions - 1; n >= 0; --n) {
@@ -284,7 +309,13 @@ MpuDecision Mpu::decide_reference(std::uint32_t addr, AccessKind kind, bool priv
         if (!r.active() || !r.contains(addr)) continue;
         if (std::uint8_t srd = r.effective_srd()) {
             unsigned subregion = ((addr - r.base()) >> (r.size_log2() - 3)) & 7u;
-            if (srd & (1u << subregion)) continue;
+            if (srd & (1u << subregion)) {
+                if (hole_region < 0) {
+                    hole_region = n;
+                    hole_subregion = subregion;
+                }
+                continue;
+            }
         }
         hit = true;
         hit_region = n;
@@ -296,9 +327,7 @@ MpuDecision Mpu::decide_reference(std::uint32_t addr, AccessKind kind, bool priv
 
     if (!hit) {
         return {false, MpuDecision::kNoRegion,
-                privileged ? "no enabled region or sub-region matches and PRIVDEFENA=0"
-                           : "no enabled region or sub-region matches (unprivileged code has no "
-                             "background map)"};
+                no_region_reason(hole_region, hole_subregion, privileged)};
     }
     // CheckPermission(): a fetch needs read permission and no XN.
     bool write = kind == AccessKind::Write;

@@ -60,10 +60,11 @@ std::string format_mpu_config(std::uint32_t ctrl, const std::array<std::uint32_t
     std::string out = ctrl_text(ctrl) + "\n";
     out += fmt::format("{:<2} {:<11} {:<11} {:<5} {:<10} {:<3}  {:<25} {:<2}  {}\n", "#", "base",
                        "end", "size", "subregions", "AP", "access", "XN", "TEX S C B");
+    std::string disabled;
     for (unsigned n = 0; n < 8; ++n) {
         MpuRegion r{rbar[n], rasr[n]};
         if (!r.enabled()) {
-            out += fmt::format("{:<2} disabled\n", n);
+            disabled += fmt::format(" {}", n);
             continue;
         }
         if (!r.active()) {
@@ -77,6 +78,7 @@ std::string format_mpu_config(std::uint32_t ctrl, const std::array<std::uint32_t
             (r.rasr >> 20) & 1u, (r.rasr >> 19) & 1u, (r.rasr >> 18) & 1u, (r.rasr >> 17) & 1u,
             (r.rasr >> 16) & 1u);
     }
+    if (!disabled.empty()) out += "disabled:" + disabled + "\n";
     return out;
 }
 
@@ -139,8 +141,6 @@ std::string format_mpu_denied(const MpuDeniedEvent& e) {
         out += fmt::format("; region {}: {}", e.region, format_mpu_region(r));
     } else if (e.region == MpuDecision::kBackground) {
         out += "; decided by the default memory map";
-    } else if (e.region == MpuDecision::kNoRegion) {
-        out += "; no region matched";
     }
     return out;
 }

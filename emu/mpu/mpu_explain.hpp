@@ -24,7 +24,7 @@ std::string format_mpu_region(const MpuRegion& region);
 //   MPU_CTRL=0x00000005 (ENABLE PRIVDEFENA)
 //   #  base        end         size  subregions  AP   access                XN  TEX S C B
 //   0  0x20004000  0x20005fff  8K    ++++++--    011  priv RW, unpriv RW    XN  000 0 0 0
-//   1  disabled
+//   disabled: 1 3 4 5 6 7
 std::string format_mpu_config(std::uint32_t ctrl, const std::array<std::uint32_t, 8>& rbar,
                               const std::array<std::uint32_t, 8>& rasr);
 std::string format_mpu_config(const MpuConfigEvent& config);
