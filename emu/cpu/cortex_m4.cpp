@@ -44,7 +44,7 @@ enum class StopCause {
     MpuFetch,  // MPU refused an unprivileged instruction fetch (checked at TB start)
 };
 
-enum class TrapKind : std::uint8_t { Nocp, DivZero };
+enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl };
 
 struct TbInfo {
     std::uint32_t addr = 0xFFFFFFFF;
@@ -150,6 +150,7 @@ struct CortexM4::Impl {
     std::map<std::uint32_t, uc_hook> trap_hooks;
     std::set<std::uint32_t> div_sites;  // known sdiv/udiv addresses (for DIV_0_TRP)
     bool div_trap_armed = false;
+    bool privilege_check = false;  // an MSR CONTROL ran: compare privilege at the next block
 
     std::map<std::uint32_t, uc_hook> breakpoints;
     std::optional<std::uint32_t> skip_breakpoint;
@@ -461,6 +462,13 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
         // them as an M4F, unicorn.md §7.2).
         if (insn[i].size == 4 && is_coprocessor(hw1) && !trap_hooks.contains(a))
             traps_to_install.emplace_back(a, TrapKind::Nocp);
+        // MSR CONTROL can drop privilege in thread mode: the MPU data hook must then be
+        // installed, so these few sites get a hook that asks for a look at the next boundary.
+        if (insn[i].size == 4 && (hw1 & 0xFFF0) == 0xF380 &&
+            (static_cast<std::uint16_t>(insn[i].bytes[2] | (insn[i].bytes[3] << 8)) & 0xFF) ==
+                0x14 &&
+            !trap_hooks.contains(a))
+            traps_to_install.emplace_back(a, TrapKind::MsrControl);
         if (insn[i].id == ARM_INS_SDIV || insn[i].id == ARM_INS_UDIV) {
             div_sites.insert(a);
             if (div_trap_armed && !trap_hooks.contains(a))
@@ -495,6 +503,10 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
         if (!stop) {
             I.limit = I.compute_limit(I.run_deadline, I.run_insn_limit);
             stop = executed_ >= I.limit;
+        }
+        if (!stop && I.privilege_check) {
+            I.privilege_check = false;
+            stop = I.is_unprivileged() != I.unprivileged;  // restart re-arms the MPU hook
         }
         I.poll_masks = false;
         if (!stop && I.exc.any_pending_enabled()) {
@@ -580,6 +592,11 @@ void CortexM4::on_trap(std::uint64_t addr64) {
     if (!I.ctx.bus.read_block(addr, b, Initiator::Debugger)) return;
     hw[0] = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
     hw[1] = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
+    if ((hw[0] & 0xFFF0) == 0xF380 && (hw[1] & 0xFF) == 0x14) {
+        I.privilege_check = true;
+        force_boundary();
+        return;
+    }
     if (is_coprocessor(hw[0])) {
         I.cause = StopCause::Trap;
         I.trap_kind = TrapKind::Nocp;

@@ -91,7 +91,7 @@ TEST_P(Differential, PrintsTheSameLinesAsQemuAndFinishes) {
 
 INSTANTIATE_TEST_SUITE_P(CoreFirmware, Differential,
                          ::testing::Values("hello", "svc", "modes", "pendsv", "nvic", "systick",
-                                           "usagefault", "busfault", "hardfault"));
+                                           "usagefault", "busfault", "hardfault", "mpu"));
 
 TEST(Determinism, TheSameFirmwareTwiceRetiresTheSameInstructionsAndPrintsTheSame) {
     for (const char* name : {"nvic", "systick", "pendsv"}) {
