@@ -10,6 +10,7 @@
 
 #include "emu/board/hail_board.hpp"
 #include "emu/cli/command.hpp"
+#include "emu/gdb/cli_options.hpp"
 #include "emu/machine/duration.hpp"
 #include "emu/machine/machine.hpp"
 
@@ -34,6 +35,8 @@ int boot(const std::vector<std::string>& args) {
         "flash", po::value(&flash), "raw flash image loaded at 0x0 (e.g. a bootloader)")(
         "time", po::value(&time), "virtual-time limit, e.g. 500ms, 2s, 10us (default 10s)")(
         "core-hz", po::value(&core_hz), "initial core clock in Hz (default 48000000)");
+    gdb::GdbCliOptions gdb_options;  // --gdb PORT, -s, -S (emu/gdb/cli_options.hpp)
+    gdb::add_gdb_options(opts, gdb_options);
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(opts).run(), vm);
@@ -84,7 +87,13 @@ int boot(const std::vector<std::string>& args) {
         std::fflush(f);
     });
     m.reset();
-    const RunResult r = m.run_until(limit);
+    RunResult r;
+    try {
+        r = gdb::run_with_gdb(m, gdb_options, limit);
+    } catch (const gdb::ServerError& e) {
+        fmt::print(stderr, "tockemu boot: {}\n", e.what());
+        return 2;
+    }
     std::fflush(stdout);
     switch (r.reason) {
         case StopReason::SemihostingExit:
