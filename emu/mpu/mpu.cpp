@@ -18,16 +18,17 @@ bool is_ppb(std::uint32_t addr) {
     return (addr >> 20) == 0xE00;
 }
 
-// Default memory map (B3.1, table B3-1): the areas that are execute-never.
-const char* default_xn_area(std::uint32_t addr) {
+// Default memory map (B3.1, table B3-1): why a fetch from an execute-never area is refused,
+// or nullptr where the default map allows execution.
+const char* default_xn_reason(std::uint32_t addr) {
     switch (addr >> 29) {
         case 2:
-            return "Peripheral (0x40000000-0x5FFFFFFF)";
+            return "default memory map: Peripheral area (0x40000000-0x5FFFFFFF) is execute-never";
         case 5:
         case 6:
-            return "Device (0xA0000000-0xDFFFFFFF)";
+            return "default memory map: Device area (0xA0000000-0xDFFFFFFF) is execute-never";
         case 7:
-            return "System (0xE0000000-0xFFFFFFFF)";
+            return "default memory map: System area (0xE0000000-0xFFFFFFFF) is execute-never";
         default:
             return nullptr;
     }
@@ -268,12 +269,8 @@ bool Mpu::privileged_fetch_checks_needed() const {
 
 MpuDecision Mpu::decide_default(std::uint32_t addr, AccessKind kind) const {
     if (kind == AccessKind::Execute) {
-        if (default_xn_area(addr)) {
-            return {false, MpuDecision::kBackground,
-                    addr >= kPpbStart    ? "default memory map: System area is execute-never"
-                    : addr >= 0xA0000000 ? "default memory map: Device area is execute-never"
-                                         : "default memory map: Peripheral area is execute-never"};
-        }
+        if (const char* why = default_xn_reason(addr))
+            return {false, MpuDecision::kBackground, why};
     }
     return {true, MpuDecision::kNotChecked, "default memory map"};
 }
@@ -299,7 +296,7 @@ MpuDecision Mpu::decide_reference(std::uint32_t addr, AccessKind kind, bool priv
     bool hit = privileged && (ctrl_ & kCtrlPrivdefena);
     int hit_region = hit ? MpuDecision::kBackground : MpuDecision::kNoRegion;
     std::uint8_t ap = 0b011;
-    bool xn = default_xn_area(addr) != nullptr;
+    bool xn = default_xn_reason(addr) != nullptr;
     int hole_region = -1;  // highest region whose disabled sub-region covers addr (for text)
     unsigned hole_subregion = 0;
     // Highest-numbered matching region wins; a disabled sub-region does not match, so lower
