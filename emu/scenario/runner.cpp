@@ -3,6 +3,7 @@
 // and they happen at deterministic points (clock events, or the SVC that switches to a process).
 #include "emu/scenario/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "emu/board/hail_board.hpp"
+#include "emu/loader/tab.hpp"
 #include "emu/loader/tbf.hpp"
 #include "emu/machine/machine.hpp"
 #include "emu/trace/trace_writer.hpp"
@@ -139,6 +141,7 @@ class Run {
             throw RunError(fmt::format("kernel ELF {} not found ({})", kernel.string(),
                                        s_.kernel ? "check 'kernel:'" : "build the firmware first"));
         machine_.load_elf(kernel);
+        std::vector<fs::path> paths;
         for (const auto& app : s_.apps) {
             const auto path =
                 app.path ? std::optional<fs::path>(*app.path) : find_app(o.firmware_dir, app.name);
@@ -146,8 +149,27 @@ class Run {
                 throw RunError(
                     fmt::format("{}: app '{}' not found{}", app.where.str(), app.name,
                                 app.path ? "" : " under " + (o.firmware_dir / "apps").string()));
-            const std::uint32_t addr = machine_.load_app(*path);
-            patch_app(machine_, addr, app, *path);
+            machine_.load_app(*path);
+            paths.push_back(*path);
+        }
+        // Loading re-lays every app (tockloader order), so overrides are applied afterwards, to
+        // the app found in flash under the TBF's package name.
+        const auto placed =
+            tock::scan_app_flash([this](std::uint32_t a, std::span<std::uint8_t> b) {
+                return machine_.read_memory(a, b);
+            });
+        for (std::size_t i = 0; i < s_.apps.size(); ++i) {
+            const AppSpec& app = s_.apps[i];
+            if (!app.ram && app.enabled) continue;
+            const std::string package =
+                tbf::parse(tab::read_tbf_or_tab(paths[i].string()), paths[i].string()).name();
+            const auto it =
+                std::find_if(placed.begin(), placed.end(),
+                             [&](const tock::AppImage& a) { return a.name == package; });
+            if (it == placed.end())
+                throw RunError(fmt::format("{}: app '{}' not found in app flash after loading",
+                                           app.where.str(), package));
+            patch_app(machine_, it->flash_start, app, paths[i]);
         }
         if (s_.fault_policy) apply_fault_policy(machine_, *s_.fault_policy);
     }

@@ -141,6 +141,21 @@ TEST(ScenarioRun, MissingAppIsAnErrorNotACrash) {
     EXPECT_NE(r.error.find("app 'no_such_app' not found"), std::string::npos) << r.error;
 }
 
+TEST(ScenarioRun, AppOverridesReachTheKernel) {
+    // blink asks for 4232 bytes (an 8 KiB block); 2600 gives it a 4 KiB block. hello is disabled.
+    const fs::path f = temp_file("overrides.yaml",
+                                 "budget: 60ms\napps:\n  - name: blink\n    ram: 2600\n"
+                                 "  - name: hello\n    enabled: false\n"
+                                 "expect:\n  - process: hello\n    state: not_started\n");
+    const ScenarioResult r = run_scenario_file(f, options());
+    ASSERT_EQ(r.verdict, ScenarioResult::Verdict::Pass) << format_verdict(r) << r.error;
+    EXPECT_NE(
+        r.console.find("Loaded process blink: flash 0x30000-0x32000, RAM 0x20004800-0x20005800"),
+        std::string::npos)
+        << r.console;
+    EXPECT_EQ(r.console.find("Loaded process hello"), std::string::npos) << r.console;
+}
+
 TEST(ScenarioRun, ShardsSplitTheSuiteWithoutOverlap) {
     std::string one, two;
     tockemu_run((kSource / "scenarios/hello.yaml").string() + " " +
