@@ -40,7 +40,10 @@ kernel::CommandReturn Console::command(std::uint32_t command_num, std::uint32_t 
             return CommandReturn::from_status(r.value());
         }
         case 2: {
-            if (!rx_owner_.is_none()) return CommandReturn::failure(ErrorCode::BUSY);
+            const bool owner_alive =
+                !rx_owner_.is_none() &&
+                grant_.enter_if_allocated(rx_owner_, [](App&, kernel::GrantKernelData&) {}).ok();
+            if (owner_alive || rx_restarting_) return CommandReturn::failure(ErrorCode::BUSY);
             auto r = grant_.enter(pid, [&](App&, kernel::GrantKernelData& kd) {
                 const std::uint32_t available = kd.readwrite_buffer(kReadAllow).size();
                 return arg1 < available ? arg1 : available;
@@ -49,6 +52,18 @@ kernel::CommandReturn Console::command(std::uint32_t command_num, std::uint32_t 
             const std::uint32_t len = r.value();
             if (len > kBufferSize) return CommandReturn::failure(ErrorCode::INVAL);
             if (len == 0) return CommandReturn::failure(ErrorCode::SIZE);
+            // Input buffered between reads was meant for the previous reader, not for us.
+            if (!(last_reader_ == pid)) uart_.discard_pending_input();
+            last_reader_ = pid;
+            if (!rx_owner_.is_none()) {
+                // The previous reader is gone but its read is still on the UART: abort it and
+                // start ours when the abort completes (received_buffer).
+                rx_owner_ = pid;
+                rx_restarting_ = true;
+                rx_restart_len_ = len;
+                uart_.receive_abort();
+                return CommandReturn::success();
+            }
             const hil::Status status = uart_.receive_buffer(rx_buffer_, len);
             if (!status.is_ok()) return CommandReturn::failure(status.error());
             rx_owner_ = pid;
@@ -107,6 +122,18 @@ void Console::start_pending_writes() {
 }
 
 void Console::received_buffer(std::uint8_t* buffer, std::size_t length, hil::Status status) {
+    if (rx_restarting_) {
+        // The end of a dead process's read: its bytes belong to nobody.
+        rx_restarting_ = false;
+        if (!uart_.receive_buffer(rx_buffer_, rx_restart_len_).is_ok()) {
+            const kernel::ProcessId pid = rx_owner_;
+            rx_owner_ = kernel::kNoProcess;
+            grant_.enter_if_allocated(pid, [](App&, kernel::GrantKernelData& kd) {
+                kd.schedule_upcall(kReadUpcall, kernel::to_u32(kernel::ErrorCode::FAIL), 0, 0);
+            });
+        }
+        return;
+    }
     const kernel::ProcessId pid = rx_owner_;
     rx_owner_ = kernel::kNoProcess;
     grant_.enter_if_allocated(pid, [&](App&, kernel::GrantKernelData& kd) {

@@ -5,7 +5,8 @@
 //   command 0                exists (allocates the grant)                      -> Success
 //   command 1  arg1 = n      write min(n, RO allow 1 length) bytes             -> Success
 //   command 2  arg1 = n      read min(n, RW allow 1 length) bytes              -> Success;
-//                            BUSY while another process reads, INVAL if > 64, SIZE if 0
+//                            BUSY while another live process reads, INVAL if > 64, SIZE if 0
+//                            (a read left by a process that died or restarted is taken over)
 //   command 3                abort the read (upcall 2 with CANCEL, bytes so far) -> Success
 //   subscribe 1              write done: (bytes_written, 0, 0)
 //   subscribe 2              read done: (statuscode, bytes_received, 0)
@@ -55,6 +56,11 @@ class Console final : public kernel::SyscallDriver,
     AppGrant grant_;
     kernel::ProcessId tx_owner_ = kernel::kNoProcess;
     kernel::ProcessId rx_owner_ = kernel::kNoProcess;
+    kernel::ProcessId last_reader_ = kernel::kNoProcess;  // input typed before belongs to it
+    // A read left behind by a process that died is being aborted; once it completes, a new read
+    // of rx_restart_len_ bytes starts for rx_owner_.
+    bool rx_restarting_ = false;
+    std::uint32_t rx_restart_len_ = 0;
     std::uint8_t tx_buffer_[kBufferSize] = {};
     std::uint8_t rx_buffer_[kBufferSize] = {};
 };

@@ -24,6 +24,18 @@ hil::Status UartDevice::receive_buffer(std::uint8_t* buffer, std::size_t length)
     rx_length_ = length;
     rx_received_ = 0;
     rx_aborting_ = false;
+    rx_listening_ = true;
+    // Bytes that arrived since the last read come first.
+    const std::size_t n = backlog_len_ < length ? backlog_len_ : length;
+    for (std::size_t i = 0; i < n; ++i) buffer[i] = backlog_[i];
+    for (std::size_t i = n; i < backlog_len_; ++i) backlog_[i - n] = backlog_[i];
+    backlog_len_ -= n;
+    rx_received_ = n;
+    if (rx_received_ == rx_length_) {
+        rx_ready_ = true;
+        mux_.deferred_.set();
+        return hil::Status::ok();
+    }
     mux_.start_receive();
     return hil::Status::ok();
 }
@@ -61,6 +73,8 @@ void MuxUart::handle_deferred_call() {
         UartDevice& device = *devices_[i];
         if (device.rx_buffer_ != nullptr && device.rx_aborting_) {
             complete_receive(device, kernel::ErrorCode::CANCEL);
+        } else if (device.rx_buffer_ != nullptr && device.rx_ready_) {
+            complete_receive(device, hil::Status::ok());
         }
         if (device.tx_failed_) {
             device.tx_failed_ = false;
@@ -145,7 +159,8 @@ void MuxUart::transmitted_buffer(std::uint8_t*, std::size_t, hil::Status status)
 
 bool MuxUart::any_receiver() const {
     for (unsigned i = 0; i < device_count_; ++i) {
-        if (devices_[i]->rx_buffer_ != nullptr && !devices_[i]->rx_aborting_) return true;
+        const UartDevice& d = *devices_[i];
+        if (d.rx_buffer_ != nullptr && !d.rx_aborting_ && !d.rx_ready_) return true;
     }
     return false;
 }
@@ -156,7 +171,7 @@ void MuxUart::start_receive() {
     bool anyone = false;
     for (unsigned i = 0; i < device_count_; ++i) {
         const UartDevice& device = *devices_[i];
-        if (device.rx_buffer_ == nullptr || device.rx_aborting_) continue;
+        if (device.rx_buffer_ == nullptr || device.rx_aborting_ || device.rx_ready_) continue;
         const std::size_t remaining = device.rx_length_ - device.rx_received_;
         if (remaining < want) want = remaining;
         anyone = true;
@@ -173,7 +188,10 @@ void MuxUart::received_buffer(std::uint8_t*, std::size_t length, hil::Status sta
     const bool line_error = !status.is_ok() && status.error() != kernel::ErrorCode::CANCEL;
     for (unsigned i = 0; i < device_count_; ++i) {
         UartDevice& device = *devices_[i];
-        if (device.rx_buffer_ == nullptr || device.rx_aborting_) continue;
+        if (device.rx_buffer_ == nullptr || device.rx_aborting_ || device.rx_ready_) {
+            if (device.rx_listening_ && !line_error) keep_in_backlog(device, length);
+            continue;
+        }
         std::size_t n = device.rx_length_ - device.rx_received_;
         if (length < n) n = length;
         for (std::size_t k = 0; k < n; ++k)
@@ -189,11 +207,18 @@ void MuxUart::received_buffer(std::uint8_t*, std::size_t length, hil::Status sta
     start_receive();
 }
 
+void MuxUart::keep_in_backlog(UartDevice& device, std::size_t length) {
+    for (std::size_t k = 0; k < length && device.backlog_len_ < UartDevice::kBacklog; ++k) {
+        device.backlog_[device.backlog_len_++] = rx_buffer_[k];
+    }
+}
+
 void MuxUart::complete_receive(UartDevice& device, hil::Status status) {
     std::uint8_t* buffer = device.rx_buffer_;
     const std::size_t received = device.rx_received_;
     device.rx_buffer_ = nullptr;
     device.rx_aborting_ = false;
+    device.rx_ready_ = false;
     if (device.rx_client_ != nullptr) device.rx_client_->received_buffer(buffer, received, status);
 }
 

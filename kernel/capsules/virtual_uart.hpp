@@ -12,6 +12,11 @@
 // and an app reading the console both see what is typed, as in Tock). A device whose request is
 // filled (or that aborts) completes through its client; aborts complete from a deferred call so
 // the client never runs inside its own receive_abort().
+// Unlike Tock, a device that has read before keeps up to kBacklog bytes that arrive between two
+// of its reads (e.g. while an app re-arms its one-byte read and the process console's read takes
+// the byte): its next read is served from them first. Without it, pasted or scripted input is
+// lost by whichever reader re-arms more slowly. Bytes beyond the backlog are dropped; the
+// console driver discards the backlog when a different process (or a restarted one) reads.
 #include <cstddef>
 #include <cstdint>
 
@@ -37,6 +42,7 @@ class UartDevice final : public hil::Uart {
     hil::Status receive_abort() override;
     void set_transmit_client(hil::TransmitClient* client) override { tx_client_ = client; }
     void set_receive_client(hil::ReceiveClient* client) override { rx_client_ = client; }
+    void discard_pending_input() override { backlog_len_ = 0; }
 
   private:
     friend class MuxUart;
@@ -50,6 +56,11 @@ class UartDevice final : public hil::Uart {
     std::size_t rx_length_ = 0;
     std::size_t rx_received_ = 0;
     bool rx_aborting_ = false;
+    bool rx_listening_ = false;  // has read before: bytes between reads go to the backlog
+    bool rx_ready_ = false;      // request filled from the backlog; completes from a deferred call
+    static constexpr std::size_t kBacklog = 64;
+    std::uint8_t backlog_[kBacklog] = {};
+    std::size_t backlog_len_ = 0;
     hil::Status tx_failure_;  // set when the hardware refused this device's buffer
     bool tx_failed_ = false;
 };
@@ -85,6 +96,7 @@ class MuxUart final : public hil::TransmitClient,
     void start_receive();
     bool any_receiver() const;
     void complete_receive(UartDevice& device, hil::Status status);
+    void keep_in_backlog(UartDevice& device, std::size_t length);
 
     hil::Uart& uart_;
     kernel::DeferredCall deferred_;

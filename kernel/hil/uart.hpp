@@ -46,6 +46,9 @@ class Uart {
     virtual Status receive_abort() = 0;
     virtual void set_transmit_client(TransmitClient* client) = 0;
     virtual void set_receive_client(ReceiveClient* client) = 0;
+    // Drops input held for the next receive, if the implementation buffers any (a virtualised
+    // UART does; hardware does not).
+    virtual void discard_pending_input() {}
 
   protected:
     ~Uart() = default;
