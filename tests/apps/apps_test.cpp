@@ -162,6 +162,10 @@ struct FaultCase {
     const char* status;    // a fault status line the kernel report must contain
 };
 
+void PrintTo(const FaultCase& c, std::ostream* os) {
+    *os << c.app;
+}
+
 class FaultApps : public ::testing::TestWithParam<FaultCase> {};
 
 TEST_P(FaultApps, FaultsAreContainedToTheApp) {
