@@ -189,7 +189,7 @@ void MuxUart::received_buffer(std::uint8_t*, std::size_t length, hil::Status sta
     for (unsigned i = 0; i < device_count_; ++i) {
         UartDevice& device = *devices_[i];
         if (device.rx_buffer_ == nullptr || device.rx_aborting_ || device.rx_ready_) {
-            if (device.rx_listening_ && !line_error) keep_in_backlog(device, length);
+            if (device.rx_listening_ && !line_error) keep_in_backlog(device, 0, length);
             continue;
         }
         std::size_t n = device.rx_length_ - device.rx_received_;
@@ -197,6 +197,9 @@ void MuxUart::received_buffer(std::uint8_t*, std::size_t length, hil::Status sta
         for (std::size_t k = 0; k < n; ++k)
             device.rx_buffer_[device.rx_received_ + k] = rx_buffer_[k];
         device.rx_received_ += n;
+        // A device that joined while a longer chunk was running keeps the rest for its next read
+        // (stored before completion, so a read re-armed from the callback finds it).
+        if (!line_error && n < length) keep_in_backlog(device, n, length);
         if (line_error) {
             complete_receive(device, status);
         } else if (device.rx_received_ == device.rx_length_) {
@@ -207,8 +210,8 @@ void MuxUart::received_buffer(std::uint8_t*, std::size_t length, hil::Status sta
     start_receive();
 }
 
-void MuxUart::keep_in_backlog(UartDevice& device, std::size_t length) {
-    for (std::size_t k = 0; k < length && device.backlog_len_ < UartDevice::kBacklog; ++k) {
+void MuxUart::keep_in_backlog(UartDevice& device, std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to && device.backlog_len_ < UartDevice::kBacklog; ++k) {
         device.backlog_[device.backlog_len_++] = rx_buffer_[k];
     }
 }

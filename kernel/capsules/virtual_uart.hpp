@@ -96,7 +96,8 @@ class MuxUart final : public hil::TransmitClient,
     void start_receive();
     bool any_receiver() const;
     void complete_receive(UartDevice& device, hil::Status status);
-    void keep_in_backlog(UartDevice& device, std::size_t length);
+    // Appends rx_buffer_[from, to) to the device's backlog (as much as fits).
+    void keep_in_backlog(UartDevice& device, std::size_t from, std::size_t to);
 
     hil::Uart& uart_;
     kernel::DeferredCall deferred_;
