@@ -280,8 +280,8 @@ void process_terminate(Process& p, bool has_code, std::uint32_t code) {
     cortexm::itm_event(kEvProcessTerminated, ev, 3);
 }
 
-void process_restart(Process& p) {
-    process_terminate(p, false, 0);
+void process_restart(Process& p, bool has_code, std::uint32_t code) {
+    process_terminate(p, has_code, code);
     ++p.restart_count;
     process_reset(p);
 }

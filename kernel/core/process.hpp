@@ -108,7 +108,8 @@ Status process_create(unsigned slot, const TbfInfo& tbf, std::uint32_t& ram_curs
                       std::uint32_t ram_end);
 void process_reset(Process& p);  // fresh run over the same RAM block, init function queued
 void process_terminate(Process& p, bool has_code, std::uint32_t code);
-void process_restart(Process& p);
+// exit-restart passes its completion code; a fault restart has none.
+void process_restart(Process& p, bool has_code = false, std::uint32_t code = 0);
 // Applies the board's fault policy after printing the fault report.
 void process_fault(Process& p);
 

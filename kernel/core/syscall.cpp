@@ -191,7 +191,7 @@ bool handle_syscall(Kernel& k, Process& p) {
                 return true;
             }
             if (r0 == 1) {
-                process_restart(p);
+                process_restart(p, true, r1);
                 return true;
             }
             return write_return(p, SyscallReturn::failure(ErrorCode::NOSUPPORT));
