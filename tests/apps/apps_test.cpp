@@ -145,6 +145,16 @@ TEST(Apps, RuntimeSelftestPassesEveryCheck) {
     EXPECT_FALSE(run.has("FAILED")) << run.console();
 }
 
+TEST(Apps, AppStateRegionIsWhereTheAppSeesIt) {
+    AppRun run({app("app_state")});
+    ASSERT_TRUE(run.wait_for("app_state: region ", 500)) << run.console();
+    run.run_ms(20);
+    EXPECT_TRUE(run.has("app_state: 1 writeable flash region(s), region 0 is 512 bytes\n"))
+        << run.console();
+    EXPECT_TRUE(run.has("app_state: region matches my .app_state, magic 54434b31\n"))
+        << run.console();
+}
+
 TEST(Apps, FourAppsRunTogether) {
     AppRun run({app("hello"), app("blink"), app("timer_stress"), app("bad_syscall_args")});
     EXPECT_TRUE(run.wait_for("timer_stress: PASS\n", 3000)) << run.console();

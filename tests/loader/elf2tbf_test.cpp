@@ -221,6 +221,20 @@ TEST(Elf2tbf, PermissionsAndStorageTlvsFollowElf2tabLayout) {
     EXPECT_EQ(h.header_size, h.tlvs[5].offset + 8);
 }
 
+TEST(Elf2tbf, WfrSectionBecomesAWriteableFlashRegionTlv) {
+    // app_state keeps 512 bytes in `.wfr.app_state`, right after the 40-byte crt0 header.
+    const auto p = pack("app_state", std::string("-n app_state ") + kLibtockArgs);
+    const auto& h = p.header;
+    ASSERT_EQ(h.writeable_flash_regions.size(), 1u);
+    EXPECT_EQ(h.writeable_flash_regions[0].offset, h.protected_size() + 40);
+    EXPECT_EQ(h.writeable_flash_regions[0].size, 512u);
+    ASSERT_EQ(h.tlvs.size(), 5u);
+    EXPECT_EQ(h.tlvs[3].type, 2);  // after PackageName, before KernelVersion
+    EXPECT_EQ(le32(p.bytes, h.writeable_flash_regions[0].offset), 0x54434B31u);  // its magic
+    const auto plain = pack("hello", std::string("-n hello ") + kLibtockArgs);
+    EXPECT_TRUE(plain.header.writeable_flash_regions.empty());
+}
+
 TEST(Elf2tbf, WithoutFooterReservationPaddingStillMakesAPowerOfTwo) {
     const auto p = pack("hello", "--kernel-major 2 --kernel-minor 2");
     EXPECT_TRUE(is_power_of_two(p.header.total_size));
