@@ -234,6 +234,12 @@ PackResult pack(const Elf32& elf, const PackOptions& o) {
         raw_pad = pow2 - total;
     }
     total = pow2;
+    if (reserved > 0xFFFF + 4) {
+        // A TLV length is 16 bits; elf2tab has the same limit.
+        throw ElfError(
+            fmt::format("{}: the padding footer would be {} bytes, more than one TLV holds",
+                        elf.path(), reserved));
+    }
 
     Writer w;
     w.u16(tbf::kVersion);
@@ -316,10 +322,6 @@ PackResult pack(const Elf32& elf, const PackOptions& o) {
         w.zeros(reserved - 8);
     }
     w.zeros(raw_pad);
-    if (reserved - 4 > 0xFFFF && reserved > 0) {
-        result.warnings.push_back(
-            "reserved footer exceeds 65535 bytes; its length field is truncated");
-    }
     result.tbf = std::move(w.out);
     return result;
 }
