@@ -235,7 +235,7 @@ PackResult pack(const Elf32& elf, const PackOptions& o) {
     }
     total = pow2;
     if (reserved > 0xFFFF + 4) {
-        // A TLV length is 16 bits; elf2tab has the same limit.
+        // A TLV length is 16 bits: refuse rather than write a wrong length.
         throw ElfError(
             fmt::format("{}: the padding footer would be {} bytes, more than one TLV holds",
                         elf.path(), reserved));
