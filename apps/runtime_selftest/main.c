@@ -121,6 +121,17 @@ static void kernel_checks(void) {
     delay_ms(10);
     alarm_now(&t1);
     check(t1 - t0 >= 160, "delay_ms(10) waits at least 160 ticks");
+
+    // Yield-WaitFor (what libtock-c's synchronous calls use): with no timer of ours armed, set
+    // the kernel alarm directly and wait for exactly its upcall; the arguments come back in
+    // r0-r2 and no upcall function runs.
+    uint32_t expiration = 0;
+    check(tock_command_return_u32_to_returncode(command(DRIVER_NUM_ALARM, 5, 32, 0), &expiration) ==
+              RETURNCODE_SUCCESS,
+          "alarm set relative");
+    syscall_return_t w = yield_wait_for(DRIVER_NUM_ALARM, 0);
+    check(w.data[1] == expiration && (int32_t)(w.data[0] - expiration) >= 0,
+          "yield-wait-for returns the alarm upcall's (now, expiration)");
 }
 
 // RNG fills a buffer (two draws differ); GPIO pin 0 (PB14 on Hail) driven high then low reads

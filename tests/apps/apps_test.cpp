@@ -141,7 +141,7 @@ TEST(Apps, SyscallFuzzNeverFaultsOrPanicsTheKernel) {
 
 TEST(Apps, RuntimeSelftestPassesEveryCheck) {
     AppRun run({app("runtime_selftest")});
-    ASSERT_TRUE(run.wait_for("runtime_selftest: 37 checks, 0 failed\n", 1000)) << run.console();
+    ASSERT_TRUE(run.wait_for("runtime_selftest: 39 checks, 0 failed\n", 1000)) << run.console();
     EXPECT_FALSE(run.has("FAILED")) << run.console();
 }
 
