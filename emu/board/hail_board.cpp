@@ -56,6 +56,7 @@ struct BoardParts {
     Bpm* bpm = nullptr;
     Ast* ast = nullptr;
     Flashcalw* flash = nullptr;
+    Hcache* hcache = nullptr;
     std::array<GpioPort*, 3> gpio{};
 
     // ---- I/O side state (periphio) ----
@@ -155,7 +156,11 @@ std::vector<Row> system_rows() {
              return d;
          }},
         {"HCACHE", 0x400A'0400, 0x400, -1, 0,
-         [](BoardParts&, const Row&) { return std::make_unique<Hcache>(); }},
+         [](BoardParts& b, const Row&) {
+             auto d = std::make_unique<Hcache>();
+             b.hcache = d.get();
+             return d;
+         }},
         {"AST", 0x400F'0800, 0x400, 39, 5,
          [](BoardParts& b, const Row& r) {
              Scif* scif = b.scif;
@@ -357,7 +362,10 @@ bool HailBoard::gpio_output(unsigned port, unsigned pin) const {
 
 std::vector<std::string> HailBoard::warnings() const {
     std::vector<std::string> out = impl_->warnings;
-    for (const auto* list : {&impl_->scif->warnings(), &impl_->bscif->warnings()})
+    for (const auto* list :
+         {&impl_->scif->warnings(), &impl_->bscif->warnings(), &impl_->hcache->warnings(),
+          &impl_->pm->readback_warnings(), &impl_->scif->readback_warnings(),
+          &impl_->bscif->readback_warnings(), &impl_->bpm->readback_warnings()})
         out.insert(out.end(), list->begin(), list->end());
     return out;
 }

@@ -190,6 +190,12 @@ void Hcache::on_write(std::size_t index, std::uint32_t value) {
     if (def(index).offset == CTRL) set_reg(SR, value & 1u);
 }
 
+std::uint32_t Hcache::on_read(std::size_t index, std::uint32_t stored, bool side_effects) {
+    // CSTS follows CEN at once, so the only way to wait forever is never to enable the cache.
+    if (side_effects && def(index).offset == SR) watch_.observe(stored, 0);
+    return stored;
+}
+
 ChipId::ChipId() : RegisterBlock("CHIPID", kChipIdRegs, 0x400) {
     reset();
 }

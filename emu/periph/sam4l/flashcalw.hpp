@@ -20,11 +20,14 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "emu/bus/bus.hpp"
 #include "emu/core/clock.hpp"
 #include "emu/core/irq.hpp"
 #include "emu/periph/register_block.hpp"
+#include "emu/periph/sam4l/protected_block.hpp"
 
 namespace tockemu::sam4l {
 
@@ -97,9 +100,15 @@ class Hcache final : public RegisterBlock {
                                    MCFG = 0x28, MEN = 0x2C, MCTRL = 0x30, MSR = 0x34,
                                    VERSION = 0xFC;
     Hcache();
+    // SR.CSTS polled while CTRL.CEN was never written (reported by name).
+    const std::vector<std::string>& warnings() const { return watch_.warnings(); }
 
   protected:
     void on_write(std::size_t index, std::uint32_t value) override;
+    std::uint32_t on_read(std::size_t index, std::uint32_t stored, bool side_effects) override;
+
+  private:
+    PollWatch watch_{"HCACHE.SR", {{1u, "CSTS"}}};
 };
 
 // CHIPID — chip identification (sam4l.md §16): CIDR at +0x340 and EXID at +0x344 with the values

@@ -16,7 +16,31 @@ ProtectedBlock::ProtectedBlock(std::string name, std::span<const Reg> table, std
 
 void ProtectedBlock::reset() {
     armed_ = -1;
+    discarded_.clear();
+    same_reads_ = 0;
+    last_read_offset_ = ~0u;
     RegisterBlock::reset();
+}
+
+std::uint32_t ProtectedBlock::read(std::uint32_t offset, unsigned size) {
+    const std::uint32_t v = RegisterBlock::read(offset, size);
+    const std::uint32_t aligned = offset & ~3u;
+    if (aligned != last_read_offset_ || v != last_read_value_) {
+        last_read_offset_ = aligned;
+        last_read_value_ = v;
+        same_reads_ = 0;
+        return v;
+    }
+    if (++same_reads_ != kPollLimit) return v;
+    if (std::find(discarded_.begin(), discarded_.end(), aligned) == discarded_.end()) return v;
+    const int i = index_of(aligned);
+    readback_warnings_.push_back(fmt::format(
+        "{}.{} read {} times unchanged ({:#010x}) after a write to it was discarded for lack of "
+        "UNLOCK (write {:#010x} to {}.UNLOCK first)",
+        name(), i < 0 ? "?" : def(static_cast<std::size_t>(i)).name, kPollLimit, v,
+        (kUnlockKey << 24) | aligned, name()));
+    spdlog::warn("{}", readback_warnings_.back());
+    return v;
 }
 
 void ProtectedBlock::write(std::uint32_t offset, std::uint32_t value, unsigned size) {
@@ -31,9 +55,12 @@ void ProtectedBlock::write(std::uint32_t offset, std::uint32_t value, unsigned s
         std::find(protected_.begin(), protected_.end(), aligned) != protected_.end();
     const bool unlocked = armed_ == static_cast<int>(aligned);
     armed_ = -1;
+    same_reads_ = 0;
     if (is_protected && !unlocked) {
         spdlog::warn("{}+{:#05x}: write of {:#010x} without UNLOCK discarded (AE set)", name(),
                      aligned, value);
+        if (std::find(discarded_.begin(), discarded_.end(), aligned) == discarded_.end())
+            discarded_.push_back(aligned);
         on_access_error();
         update_irq();
         return;

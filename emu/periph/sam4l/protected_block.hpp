@@ -28,16 +28,27 @@ class ProtectedBlock : public RegisterBlock {
                    std::uint32_t unlock_offset,
                    std::initializer_list<std::uint32_t> protected_offsets);
 
+    std::uint32_t read(std::uint32_t offset, unsigned size) override;
     void write(std::uint32_t offset, std::uint32_t value, unsigned size) override;
     void reset() override;
+
+    // A protected register polled without change after a write to it was discarded for lack of
+    // UNLOCK (the guest waits for a read-back that can never come), reported once per register.
+    const std::vector<std::string>& readback_warnings() const { return readback_warnings_; }
 
   protected:
     virtual void on_access_error() {}
 
   private:
+    static constexpr unsigned kPollLimit = 2'000'000;
+
     std::uint32_t unlock_offset_;
     std::vector<std::uint32_t> protected_;
-    int armed_ = -1;  // offset the next write may target, or -1
+    int armed_ = -1;                        // offset the next write may target, or -1
+    std::vector<std::uint32_t> discarded_;  // protected offsets that lost a write
+    std::uint32_t last_read_offset_ = ~0u, last_read_value_ = 0;
+    unsigned same_reads_ = 0;
+    std::vector<std::string> readback_warnings_;
 };
 
 // Counts consecutive identical reads of one status register; see the header comment.

@@ -303,3 +303,24 @@ TEST_F(BoardTest, UpstreamHailBootSequenceCompletesEveryPollAndFiresTheFirstAlar
 
 }  // namespace
 }  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+TEST_F(BoardTest, PollingARegisterWhoseWriteLackedUnlockIsReportedByName) {
+    wr(0x400F'0424, 0x7);  // BSCIF.RC32KCR without UNLOCK: discarded
+    for (int i = 0; i < 2'000'001; ++i) rd(0x400F'0424);
+    ASSERT_EQ(board.warnings().size(), 1u);
+    EXPECT_NE(board.warnings()[0].find("BSCIF.RC32KCR"), std::string::npos) << board.warnings()[0];
+    EXPECT_NE(board.warnings()[0].find("UNLOCK"), std::string::npos);
+}
+
+TEST_F(BoardTest, PollingCacheStatusWithoutEnablingTheCacheIsReported) {
+    for (int i = 0; i < 2'000'001; ++i) rd(0x400A'040C);
+    ASSERT_EQ(board.warnings().size(), 1u);
+    EXPECT_NE(board.warnings()[0].find("CSTS (never enabled)"), std::string::npos)
+        << board.warnings()[0];
+}
+
+}  // namespace
+}  // namespace tockemu
