@@ -131,8 +131,13 @@ class Run {
               return machine_.read_memory(a, out);
           }),
           trace_(view_, trace_out) {
-        for (const auto& a : s.timeline)
-            if (a.when) triggers_.push_back(Trigger{&a});
+        for (const auto& a : s.timeline) {
+            if (!a.when) continue;
+            Trigger t{&a};
+            if (a.when->kind == EventSpec::Kind::Console)
+                t.console = std::regex(a.when->pattern, std::regex::ECMAScript);
+            triggers_.push_back(std::move(t));
+        }
     }
 
     void load(const RunOptions& o) {
@@ -220,7 +225,8 @@ class Run {
         const Action* action;
         std::uint64_t seen = 0;
         bool fired = false;
-        std::uint64_t last_line = ~0ull;  // console: a line counts once
+        std::uint64_t last_line = ~0ull;    // console: a line counts once
+        std::optional<std::regex> console;  // compiled once: it is tried at every console byte
     };
 
     void on_machine(const Event& e) {
@@ -269,7 +275,9 @@ class Run {
         // Prompts end without a newline, so a line is matched while it is being printed.
         for (auto& trig : triggers_) {
             if (trig.fired || trig.last_line == line_no_) continue;
-            if (matches_line(*trig.action->when, line_)) {
+            const bool hit_line = trig.console ? std::regex_search(line_, *trig.console)
+                                               : matches_line(*trig.action->when, line_);
+            if (hit_line) {
                 trig.last_line = line_no_;
                 hit(trig, t);
             }
