@@ -59,7 +59,7 @@ RunOutput run_qemu(const std::string& name) {
 RunOutput run_tockemu(const std::string& name) {
     std::filesystem::path exe = std::filesystem::path(TOCKEMU_BINARY_DIR) / "emu/tockemu";
     return run_capture("timeout 60 " + exe.string() + " boot --kernel " + firmware(name).string() +
-                       " --time 2s </dev/null 2>&1");
+                       " --time 500ms </dev/null 2>&1");
 }
 
 class MpuFirmware : public ::testing::TestWithParam<std::string> {
