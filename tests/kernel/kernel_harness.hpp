@@ -56,8 +56,9 @@ struct KernelRecord {
 
 class KernelRun {
   public:
-    explicit KernelRun(const std::vector<std::string>& apps) {
-        machine_.load_elf(kernel_elf());
+    // `kernel` overrides the kernel ELF (default: the one this build made).
+    explicit KernelRun(const std::vector<std::string>& apps, const std::string& kernel = "") {
+        machine_.load_elf(kernel.empty() ? kernel_elf() : std::filesystem::path(kernel));
         for (const auto& a : apps) machine_.load_app(app_tbf(a));
         hook();
         machine_.reset();
