@@ -156,9 +156,14 @@ std::vector<std::uint8_t> extract_tbf(std::span<const std::uint8_t> bytes, std::
     std::vector<std::string> names;
     for (const auto& m : members) {
         const std::string_view base = std::string_view(m.name).substr(m.name.rfind('/') + 1);
-        const bool arch_match =
+        // "<arch>.tbf", "<arch>.<flash>.<ram>.tbf" (fixed address), older "<arch>.bin", and
+        // "<name>.<arch>.tbf" as some bundlers name members.
+        const bool arch_first =
             base.starts_with(arch) && base.size() > arch.size() && base[arch.size()] == '.';
-        if (arch_match && (base.ends_with(".tbf") || base.ends_with(".bin"))) return m.data;
+        const bool arch_last = base.ends_with(fmt::format(".{}.tbf", arch));
+        if ((arch_first && (base.ends_with(".tbf") || base.ends_with(".bin"))) || arch_last) {
+            return m.data;
+        }
         names.push_back(m.name);
     }
     throw TabError(fmt::format("{}: no '{}.tbf' member in the TAB (members: {})", source, arch,

@@ -35,7 +35,8 @@ bool looks_like_tab(std::span<const std::uint8_t> bytes);
 std::vector<Member> read_members(std::span<const std::uint8_t> bytes,
                                  std::string_view source = "<memory>");
 
-// The TBF for `arch` (member named "<arch>.tbf", "<arch>.<...>.tbf" or "<arch>.bin").
+// The TBF for `arch` (member named "<arch>.tbf", "<arch>.<...>.tbf", "<arch>.bin" or
+// "<name>.<arch>.tbf"); the first match in archive order.
 std::vector<std::uint8_t> extract_tbf(std::span<const std::uint8_t> bytes,
                                       std::string_view source = "<memory>",
                                       std::string_view arch = "cortex-m4");

@@ -31,6 +31,19 @@ TEST(Tab, WriteThenReadRoundTrips) {
     EXPECT_EQ(tab::extract_tbf(archive, "x", "cortex-m0"), (std::vector<std::uint8_t>{1, 2, 3}));
 }
 
+TEST(Tab, AcceptsTheMemberNamingsInUse) {
+    for (const char* name : {"cortex-m4.tbf", "cortex-m4.0x30000.0x20008000.tbf", "cortex-m4.bin",
+                             "hello.cortex-m4.tbf", "dir/cortex-m4.tbf"}) {
+        SCOPED_TRACE(name);
+        const std::vector<tab::Member> members{{"cortex-m0.tbf", {9}}, {name, {4, 2}}};
+        const auto archive = tab::write_tab({"app", std::nullopt, std::nullopt}, members);
+        EXPECT_EQ(tab::extract_tbf(archive), (std::vector<std::uint8_t>{4, 2}));
+    }
+    const std::vector<tab::Member> wrong{{"cortex-m4x.tbf", {1}}, {"cortex-m4.txt", {2}}};
+    EXPECT_THROW(tab::extract_tbf(tab::write_tab({"app", std::nullopt, std::nullopt}, wrong)),
+                 tab::TabError);
+}
+
 TEST(Tab, MissingArchitectureNamesTheMembers) {
     const auto archive = tab::write_tab({"app", std::nullopt, std::nullopt},
                                         std::vector<tab::Member>{{"cortex-m0.tbf", {1}}});
