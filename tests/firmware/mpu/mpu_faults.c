@@ -46,6 +46,15 @@ static void execute_never(void) {
     expect_fault("unprivileged execute from XN RAM", r, 4, CFSR_IACC, 0, USER_RAM + 0x200);
     r = run_thread(user_call, USER_RAM + 0x201, USER_STACK_TOP, 0);
     expect_fault("privileged execute from XN region", r, 4, CFSR_IACC, 0, USER_RAM + 0x200);
+    /* The default memory map's execute-never areas, as PRIVDEFENA background and MPU off. */
+    r = run_thread(user_call, 0x40000001, USER_STACK_TOP, 0);
+    expect_fault("background map: execute from Peripheral area", r, 4, CFSR_IACC, 0, 0x40000000);
+    mpu_ctrl(0);
+    r = run_thread(user_call, 0x40000001, USER_STACK_TOP, 0);
+    expect_fault("MPU off: execute from Peripheral area", r, 4, CFSR_IACC, 0, 0x40000000);
+    r = run_thread(user_call, 0xE0000001, USER_STACK_TOP, 0);
+    expect_fault("MPU off: execute from System area", r, 4, CFSR_IACC, 0, 0xE0000000);
+    mpu_ctrl(MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
 }
 
 static void probe(const char *name, void (*fn)(uint32_t), uint32_t addr, int ok, char *insn) {
