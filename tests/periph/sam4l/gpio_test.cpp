@@ -138,5 +138,22 @@ TEST_F(GpioTest, OutputChangeOfAnInterruptEnabledPinAlsoLatches) {
     EXPECT_TRUE(irq.level[30]);  // GPIO_5 = PB08..15
 }
 
+TEST_F(GpioTest, TockPinMuxSelectsPeripheralFunctionsThroughPmrBits) {
+    // PA25 to function B (USART2 RXD): GPERC, PMR0S, PMR1C, PMR2C.
+    w(pa, GpioPort::GPER + GpioPort::C, 1u << 25);
+    w(pa, GpioPort::PMR0 + GpioPort::S, 1u << 25);
+    w(pa, GpioPort::PMR1 + GpioPort::C, 1u << 25);
+    w(pa, GpioPort::PMR2 + GpioPort::C, 1u << 25);
+    EXPECT_FALSE(r(pa, GpioPort::GPER) & (1u << 25));
+    const unsigned function = ((r(pa, GpioPort::PMR0) >> 25) & 1) |
+                              (((r(pa, GpioPort::PMR1) >> 25) & 1) << 1) |
+                              (((r(pa, GpioPort::PMR2) >> 25) & 1) << 2);
+    EXPECT_EQ(function, 1u);  // B
+    // A pin given to a peripheral is not driven by OVR.
+    w(pa, GpioPort::ODER + GpioPort::S, 1u << 25);
+    w(pa, GpioPort::OVR + GpioPort::S, 1u << 25);
+    EXPECT_FALSE(pa.driven(25));
+}
+
 }  // namespace
 }  // namespace tockemu::sam4l

@@ -106,5 +106,29 @@ TEST_F(TcTest, RaAndRbComparesInWaveformMode) {
     EXPECT_EQ(r(0, Tc::SR) & (Tc::SR_CPAS | Tc::SR_CPBS), Tc::SR_CPBS);
 }
 
+TEST_F(TcTest, CaptureModeRcTriggerRestartsTheCounter) {
+    w(0, Tc::CMR, Tc::CMR_CPCTRG | 2);  // capture mode, reset on RC compare, 6 MHz
+    w(0, Tc::RC, 5);
+    w(0, Tc::CCR, Tc::CCR_CLKEN | Tc::CCR_SWTRG);
+    const Picos start = clock.now();
+    run_to(start + picos_for_ticks(6, 6'000'000) + 1);  // the count after RC
+    EXPECT_EQ(r(0, Tc::CV), 0u);
+    EXPECT_TRUE(r(0, Tc::SR) & Tc::SR_CPCS);
+    run_to(start + picos_for_ticks(8, 6'000'000) + 1);
+    EXPECT_EQ(r(0, Tc::CV), 2u);
+}
+
+TEST_F(TcTest, BlockSyncTriggersAllThreeChannels) {
+    for (unsigned ch = 0; ch < 3; ++ch) {
+        w(ch, Tc::CMR, 2);
+        w(ch, Tc::CCR, Tc::CCR_CLKEN);
+    }
+    run_to(clock.now() + picos_from_us(10));
+    tc.write(Tc::BCR, 1, 4);
+    for (unsigned ch = 0; ch < 3; ++ch) EXPECT_EQ(r(ch, Tc::CV), 0u) << ch;
+    run_to(clock.now() + picos_from_us(1));
+    for (unsigned ch = 0; ch < 3; ++ch) EXPECT_EQ(r(ch, Tc::CV), 6u) << ch;
+}
+
 }  // namespace
 }  // namespace tockemu::sam4l
