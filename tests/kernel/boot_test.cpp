@@ -60,5 +60,20 @@ TEST(KernelBoot, AppsAreLoadedBackToBackFromAppFlash) {
     EXPECT_LE(previous_end, 0x20010000u);
 }
 
+TEST(KernelBoot, AppsThatDoNotFitInAppRamAreReportedAndTheOthersRun) {
+    // Five 8 KiB blocks fit after the kernel's RAM; the sixth and seventh app do not.
+    KernelRun run({"hello", "blink", "restart_counter", "console_echo", "timer_stress", "buttons",
+                   "syscall_fuzz"});
+    run.run_ms(1000);
+    const std::string& out = run.console();
+    EXPECT_EQ(run.records_of(kEvProcessLoaded).size(), 5u) << out;
+    EXPECT_NE(out.find("Could not load process buttons at 0x3a000: error 9"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("Could not load process syscall_fuzz"), std::string::npos) << out;
+    EXPECT_NE(out.find("Hello World!"), std::string::npos) << out;
+    EXPECT_NE(out.find("restart_counter: done after 5 runs"), std::string::npos) << out;
+    EXPECT_EQ(out.find("syscall_fuzz:"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace tockemu::kerneltest
