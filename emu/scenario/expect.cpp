@@ -399,6 +399,8 @@ std::string EventSpec::describe() const {
                                led_on ? (*led_on ? " on" : " off") : " change");
         case Kind::Panic:
             return "kernel panic";
+        case Kind::Kernel:
+            return "kernel event " + kernel_event;
     }
     return "?";
 }
@@ -517,6 +519,9 @@ bool matches(const EventSpec& s, const tock::TockEvent& e,
                 return s.kind == K::Upcall && process_is(s.process, p.proc, processes);
             } else if constexpr (std::is_same_v<T, tock::KernelFault>) {
                 return s.kind == K::Panic;
+            } else if constexpr (std::is_same_v<T, tock::KernelMessage>) {
+                return s.kind == K::Kernel && p.port == 0 &&
+                       tock::kernel_message_name(p.type) == s.kernel_event;
             } else {
                 return false;
             }

@@ -252,8 +252,9 @@ void read_fault_fields(const Reader& r, const YAML::Node& n, EventSpec& e) {
 }
 
 EventSpec read_event(const Reader& r, const YAML::Node& n, std::string_view what) {
-    static const std::vector<std::string_view> kKinds = {
-        "console", "syscall", "fault", "start", "restart", "exit", "upcall", "led", "panic"};
+    static const std::vector<std::string_view> kKinds = {"console", "syscall", "fault",  "start",
+                                                         "restart", "exit",    "upcall", "led",
+                                                         "panic",   "kernel"};
     r.check_keys(n, kKinds, what);
     if (n.size() != 1)
         r.fail(n, fmt::format("{} names exactly one event, one of: {}", what,
@@ -283,6 +284,15 @@ EventSpec read_event(const Reader& r, const YAML::Node& n, std::string_view what
         } else {
             e.led = led_name(r, v);
         }
+    } else if (kind == "kernel") {
+        e.kind = EventSpec::Kind::Kernel;
+        e.kernel_event = r.string(v, "kernel event");
+        static const std::vector<std::string_view> kTypes = {
+            "boot",          "process_loaded",  "grant_alloc",        "grant_nomem",
+            "process_fault", "policy_decision", "process_terminated", "panic",
+            "load_failed"};
+        if (std::find(kTypes.begin(), kTypes.end(), e.kernel_event) == kTypes.end())
+            r.fail(v, fmt::format("expected a kernel event type: {}", fmt::join(kTypes, ", ")));
     } else if (kind == "panic") {
         e.kind = EventSpec::Kind::Panic;
         if (!r.boolean(v, "panic")) r.fail(v, "panic event must be 'panic: true'");

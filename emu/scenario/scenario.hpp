@@ -40,7 +40,7 @@ struct CountRange {
 // Something that happens during a run: used by actions (`when:`) and expectations (`event:`,
 // `fault:`, `syscall:`). Unset fields match anything.
 struct EventSpec {
-    enum class Kind { Console, Syscall, Fault, Start, Restart, Exit, Upcall, Led, Panic };
+    enum class Kind { Console, Syscall, Fault, Start, Restart, Exit, Upcall, Led, Panic, Kernel };
     Kind kind = Kind::Console;
     Location where;
     std::string pattern;                 // Console: ECMAScript regex searched within a line
@@ -52,6 +52,7 @@ struct EventSpec {
     std::optional<std::string> cause;     // Fault: memmanage|busfault|usagefault|hardfault
     std::optional<std::string> led;       // Led: red|green|blue
     std::optional<bool> led_on;
+    std::string kernel_event;      // Kernel: ITM message type (grant_nomem, ...)
     std::string describe() const;  // "console /tock\$ /", "fault of crash (memmanage)"
 };
 

@@ -158,6 +158,12 @@ TEST_F(ExpectTest, EventsBeforeATime) {
     EXPECT_FALSE(check("event: {restart: hello}").passed);
 }
 
+TEST_F(ExpectTest, KernelMessagesFromItm) {
+    add(picos_from_ms(90), tock::KernelMessage{0, tock::kKmGrantNoMem, {1, 1, 72, 16}});
+    EXPECT_TRUE(check("event: {kernel: grant_nomem}\n    count: 1").passed);
+    EXPECT_FALSE(check("event: {kernel: grant_alloc}").passed);
+}
+
 TEST_F(ExpectTest, TraceHashAndActionErrors) {
     rec.trace_hash = "fnv1a64:00000000000000ff";
     EXPECT_TRUE(check("trace_hash: fnv1a64:00000000000000ff").passed);
