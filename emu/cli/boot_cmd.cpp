@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/program_options.hpp>
 
 #include "emu/board/hail_board.hpp"
@@ -95,6 +96,9 @@ int boot(const std::vector<std::string>& args) {
         return 2;
     }
     std::fflush(stdout);
+    spdlog::info("stopped after {} instructions at {} ps of virtual time, pc={:#010x} {}",
+                 m.instructions(), m.clock().now(), m.reg(CoreReg::PC),
+                 m.symbolize(m.reg(CoreReg::PC)));
     switch (r.reason) {
         case StopReason::SemihostingExit:
             return r.exit_code;

@@ -150,7 +150,11 @@ struct CortexM4::Impl {
     std::map<std::uint32_t, uc_hook> trap_hooks;
     std::set<std::uint32_t> div_sites;  // known sdiv/udiv addresses (for DIV_0_TRP)
     bool div_trap_armed = false;
-    bool privilege_check = false;  // an MSR CONTROL ran: compare privilege at the next block
+    bool privilege_check = false;
+    // Where a block-hook stop happened. Unicorn may leave PC at the start of the previous
+    // (chained) block after such a stop although that block has completed, so the run loop
+    // puts PC back here before doing anything else.
+    std::uint32_t block_stop_pc = 0;  // an MSR CONTROL ran: compare privilege at the next block
 
     std::map<std::uint32_t, uc_hook> breakpoints;
     std::optional<std::uint32_t> skip_breakpoint;
@@ -492,6 +496,7 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             I.cause = StopCause::InstallTraps;
             I.last_tb_addr = addr;
             I.last_tb_size = size;
+            I.block_stop_pc = addr;
             uc_emu_stop(I.uc);
             return;
         }
@@ -524,7 +529,10 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             }
         }
         if (stop) {
+            spdlog::trace("boundary stop at {:#010x}: req={} limit={} executed={} pending={}", addr,
+                          stop_requested_, I.limit, executed_, I.exc.highest_pending().value_or(0));
             if (I.cause == StopCause::None) I.cause = StopCause::Boundary;
+            I.block_stop_pc = addr;
             uc_emu_stop(I.uc);
             return;
         }
@@ -1297,7 +1305,13 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
         I.cause = StopCause::None;
         const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
         const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
+        spdlog::trace("run slice from {:#010x}: cause {} err {} now pc={:#010x} insns={}", pc,
+                      static_cast<int>(I.cause), static_cast<int>(err), I.rd(UC_ARM_REG_PC),
+                      executed_);
 
+        if (I.cause == StopCause::Boundary || I.cause == StopCause::InstallTraps ||
+            I.cause == StopCause::MpuFetch)
+            I.set_pc(I.block_stop_pc);
         switch (I.cause) {
             case StopCause::Boundary:
                 break;
