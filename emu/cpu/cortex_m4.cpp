@@ -665,6 +665,7 @@ void CortexM4::mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value
 
 void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
                            std::optional<std::uint32_t> xpsr_override) {
+    const int prio_before = exec_priority();
     const Sys s = read_sys();
     CoreState st{};
     for (int i = 0; i < 4; ++i) st.r[i] = rd(UC_ARM_REG_R0 + i);
@@ -732,22 +733,21 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
     }
     set_pc(handler & ~1u);
     if (stack_fault) {
-        // A stacking error is a derived fault, taken after this entry (B1.5.6 DerivedLateArrival
-        // simplified: it is made pending and preempts at the next boundary if it can).
-        const bool mm = stack_fault == scb::MSTKERR;
+        // A stacking error is a derived exception of this entry (B1.5.15). Its escalation is
+        // judged against the priority of the context being preempted, not of the exception
+        // being entered. Derived while entering HardFault, it merges into that HardFault (the
+        // handler sees MSTKERR/STKERR and FORCED); otherwise it is pended and preempts at once
+        // if it may. Lockup only when the preempted context already ran at priority <= -1.
         scs.faults().cfsr |= stack_fault;
-        unsigned target = mm ? exc::kMemManage : exc::kBusFault;
-        if (mm) {
-            // MMFAR is not valid for stacking errors.
-        }
-        (void)stack_fault_addr;
-        if (!exc.fault_enabled(target) ||
-            exc.group_priority(exc.priority(target)) >= exec_priority()) {
+        (void)stack_fault_addr;  // MMFAR/BFAR are not valid for stacking errors
+        unsigned target = stack_fault == scb::MSTKERR ? exc::kMemManage : exc::kBusFault;
+        if (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio_before) {
             scs.faults().hfsr |= scb::FORCED;
             target = exc::kHardFault;
         }
-        if (target == exc::kHardFault && exec_priority() <= -1)
+        if (target == exc::kHardFault && prio_before <= -1)
             return lockup(st.pc, "stacking error while in HardFault");
+        if (target == exc::kHardFault && n == exc::kHardFault) return;
         exc.set_pending(target, true);
     }
 }
