@@ -147,7 +147,16 @@ void TraceWriter::on_machine(const Event& e) {
     std::visit(
         [&](const auto& p) {
             using T = std::decay_t<decltype(p)>;
-            if constexpr (std::is_same_v<T, IrqEvent>) {
+            if constexpr (std::is_same_v<T, ExceptionEntryEvent>) {
+                // Interrupts as the core takes them (the NVIC line events, when a model publishes
+                // them, are written as "irq" with a level). SysTick is the scheduler's timeslice.
+                if (p.exception < 15) return;
+                auto o = start(e.time, e.instructions, p.exception == 15 ? "systick" : "irq_taken");
+                if (p.exception > 15) o.field("irq", p.exception - 16);
+                o.raw("preempted", p.from_thread && p.from_psp ? proc_json(view_.current())
+                                                               : std::string("\"kernel\""));
+                write(o);
+            } else if constexpr (std::is_same_v<T, IrqEvent>) {
                 auto o = start(e.time, e.instructions, "irq");
                 o.field("irq", p.irq).field("level", p.level);
                 write(o);

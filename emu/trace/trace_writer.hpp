@@ -22,7 +22,8 @@ class TraceWriter {
     explicit TraceWriter(const tock::TockView& view, std::ostream* out = nullptr);
 
     void on_tock(const tock::TockEvent& e);
-    // Machine events; those the Tock view digests (SVC, exception entry/return) are ignored here.
+    // Machine events. SVC and exception returns are the Tock view's to digest; exception entries
+    // of SysTick and IRQs are written ("systick", "irq_taken").
     void on_machine(const Event& e);
     void on_console_line(Picos time, unsigned usart, std::string_view line);
     // Scenario actions and verdict-relevant notes, so the trace tells the whole story.

@@ -100,3 +100,17 @@ TEST(ConsoleCapture, LinesAndByteTimes) {
     EXPECT_EQ(c.normalized(), "ab\ncd");
     EXPECT_EQ(c.time_of(4), 105u);
 }
+
+TEST(TraceWriter, InterruptsTakenAreRecordedWithWhatTheyPreempted) {
+    std::ostringstream out;
+    TraceWriter w(empty_view(), &out);
+    w.on_machine(
+        Event{10, 1, ExceptionEntryEvent{16 + 7, 0x10000, 0x20000f00, true, false, false}});
+    w.on_machine(Event{20, 2, ExceptionEntryEvent{15, 0x10000, 0x20000f00, true, false, false}});
+    w.on_machine(Event{30, 3, ExceptionEntryEvent{11, 0x10000, 0x20000f00, true, false, false}});
+    const auto l = lines(out.str());
+    ASSERT_EQ(l.size(), 2u) << "SVC entries are the Tock view's, not trace records";
+    EXPECT_EQ(l[0],
+              "{\"t_ps\":10,\"insn\":1,\"ev\":\"irq_taken\",\"irq\":7,\"preempted\":\"kernel\"}");
+    EXPECT_EQ(l[1], "{\"t_ps\":20,\"insn\":2,\"ev\":\"systick\",\"preempted\":\"kernel\"}");
+}
