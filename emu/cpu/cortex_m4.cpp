@@ -1376,22 +1376,33 @@ RunResult CortexM4::step() {
     stop_at_ = UINT64_MAX;
     const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
     if (I.breakpoints.contains(pc)) I.skip_breakpoint = pc;
+    const std::uint64_t before = executed_;
     const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 1);
+    // The block hook counted the whole block; one instruction retired (none if it faulted).
+    executed_ = before + 1;
     switch (I.cause) {
         case StopCause::Interrupt:
             I.handle_interrupt();
             break;
         case StopCause::InstallTraps:
+            executed_ = before;
             I.install_traps();
             return step();
         case StopCause::Trap:
+            executed_ = before;
             I.handle_trap();
             break;
         case StopCause::MpuData:
+            executed_ = before;
+            I.last_tb_count = 0;
             I.handle_mpu_data();
             break;
         default:
-            if (err != UC_ERR_OK) I.handle_error(err);
+            if (err != UC_ERR_OK) {
+                executed_ = before;
+                I.last_tb_count = 0;
+                I.handle_error(err);
+            }
             break;
     }
     I.skip_breakpoint.reset();

@@ -124,3 +124,53 @@ TEST(TimeLimit, ARunStopsAtTheVirtualTimeLimit) {
 
 }  // namespace
 }  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+TEST(Debug, BreakpointStopsBeforeTheInstructionAndContinuesFromIt) {
+    Machine m;
+    std::string out;
+    m.set_semihosting_output([&](int, std::string_view t) { out.append(t); });
+    m.load_elf(firmware("svc"));
+    m.reset();
+    const std::uint32_t main_addr = *m.symbol("main") & ~1u;
+    m.add_breakpoint(main_addr);
+    RunResult r = m.run_until(picos_from_ms(100));
+    ASSERT_EQ(r.reason, StopReason::Breakpoint);
+    EXPECT_EQ(m.reg(CoreReg::PC), main_addr);
+    EXPECT_EQ(out, "");  // main has not printed yet
+    const std::uint64_t before = m.instructions();
+    r = m.step();
+    EXPECT_EQ(r.reason, StopReason::Step);
+    EXPECT_EQ(m.instructions(), before + 1);
+    EXPECT_NE(m.reg(CoreReg::PC), main_addr);
+    m.remove_breakpoint(main_addr);
+    r = m.run_until(picos_from_ms(100));
+    EXPECT_EQ(r.reason, StopReason::SemihostingExit);
+    EXPECT_TRUE(out.ends_with("done\n")) << out;
+}
+
+TEST(Debug, BankedRegistersReadCorrectlyWhileUnprivileged) {
+    Machine m;
+    m.set_semihosting_output([](int, std::string_view) {});
+    m.load_elf(firmware("modes"));
+    m.reset();
+    // Stop on the first svc #2 (taken from unprivileged thread mode on PSP) via the SVC event.
+    bool stopped = false;
+    m.events().subscribe([&](const Event& e) {
+        if (const auto* s = std::get_if<SvcEvent>(&e.payload); s && s->imm == 2 && !stopped) {
+            stopped = true;
+            EXPECT_TRUE(s->unprivileged);
+            m.request_stop();
+        }
+    });
+    const RunResult r = m.run_until(picos_from_ms(100));
+    ASSERT_EQ(r.reason, StopReason::Requested);
+    // Now in the SVC handler; the thread's PSP is non-zero and MSP is the handler's SP.
+    EXPECT_NE(m.reg(CoreReg::PSP), 0u);
+    EXPECT_EQ(m.reg(CoreReg::MSP), m.reg(CoreReg::SP));
+}
+
+}  // namespace
+}  // namespace tockemu
