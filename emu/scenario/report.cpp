@@ -65,6 +65,7 @@ std::string format_verdict(const ScenarioResult& r) {
     std::string s = fmt::format("{:<5} {}  ({} of {} checks passed, {} virtual, {})\n",
                                 verdict_word(r.verdict), r.name, r.checks.size() - r.failed(),
                                 r.checks.size(), format_duration(r.virtual_time), r.stop);
+    for (const auto& n : r.notes) s += fmt::format("  note: {}\n", n);
     for (const auto& c : r.checks) {
         if (c.passed) continue;
         s += fmt::format("  {}: {}\n", c.where, c.name);
@@ -144,6 +145,9 @@ std::string json_report(const std::vector<ScenarioResult>& results) {
         o.field("instructions", r.instructions).field("host_seconds", r.host_seconds);
         o.field("stop", r.stop).field("trace_hash", r.trace_hash);
         o.raw("checks", checks + "]");
+        std::string notes = "[";
+        for (const auto& n : r.notes) notes += (notes.size() > 1 ? "," : "") + trace::json_quote(n);
+        o.raw("notes", notes + "]");
         list += (list.size() > 1 ? ",\n" : "\n") + o.str();
     }
     JsonObject top;

@@ -177,6 +177,7 @@ class Run {
             patch_app(machine_, it->flash_start, app, paths[i]);
         }
         if (s_.fault_policy) apply_fault_policy(machine_, *s_.fault_policy);
+        if (o.attach) o.attach(machine_);
     }
 
     ScenarioResult go() {
@@ -217,6 +218,10 @@ class Run {
         }
         out.process_summary = trace::summary_table(view_);
         out.console = record_.console.text();
+        for (const auto& t : triggers_)
+            if (!t.fired)
+                out.notes.push_back(fmt::format("{}: never triggered: {}", t.action->where.str(),
+                                                t.action->describe()));
         return out;
     }
 

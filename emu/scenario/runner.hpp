@@ -4,10 +4,12 @@
 // docs/scenario-format.md ("How actions are carried out").
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "emu/machine/machine.hpp"
 #include "emu/scenario/record.hpp"
 #include "emu/scenario/scenario.hpp"
 
@@ -17,6 +19,9 @@ struct RunOptions {
     std::filesystem::path firmware_dir;  // <build>/firmware: kernel/hail_kernel.elf, apps/
     std::optional<std::uint64_t> seed;   // used when the scenario sets none
     std::filesystem::path trace_file;    // JSON-lines trace; empty = none (hash still computed)
+    // Called once the kernel and apps are loaded, before reset: observers such as explain mode
+    // (emu/explain) subscribe to the machine's events here. Observation only.
+    std::function<void(Machine&)> attach;
 };
 
 // One expectation's outcome, self-contained (no pointers into the Scenario).
@@ -38,9 +43,10 @@ struct ScenarioResult {
     std::uint64_t instructions = 0;
     double host_seconds = 0;  // for reports only; never feeds the emulation
     std::string trace_hash;
-    std::string stop;             // why the run ended: "budget", "end action", "lockup: ..."
-    std::string process_summary;  // readable per-process table
-    std::string console;          // everything the console printed
+    std::string stop;                // why the run ended: "budget", "end action", "lockup: ..."
+    std::string process_summary;     // readable per-process table
+    std::string console;             // everything the console printed
+    std::vector<std::string> notes;  // e.g. a `when:` action whose event never happened
     std::size_t failed() const;
 };
 
