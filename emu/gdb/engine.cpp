@@ -111,7 +111,7 @@ std::string Engine::dispatch(std::string_view p, Action& action) {
     const std::string_view args = p.substr(1);
     switch (p[0]) {
         case '?':
-            return have_stop_ ? stop_reply_text(last_stop_) : "S05";
+            return stop_reply_text(have_stop_ ? last_stop_ : StopEvent{});
         case 'g':
             return read_registers();
         case 'G':
@@ -197,7 +197,7 @@ std::string Engine::stop_reply_text(const StopEvent& stop) {
     } else if (stop.breakpoint) {
         const auto pc = target_.read_register(target_.current_thread(), 15).value_or(0);
         const auto it = breaks_.find(pc & ~1u);
-        const bool hardware = it != breaks_.end() && it->second.software == 0;
+        const bool hardware = it != breaks_.end() && !it->second.software;
         r += hardware ? "hwbreak:;" : "swbreak:;";
     }
     return r;
@@ -298,17 +298,13 @@ std::string Engine::breakpoint(std::string_view args, bool insert) {
     if (type == '0' || type == '1') {
         const std::uint32_t addr = al->addr & ~1u;
         auto& use = breaks_[addr];
-        unsigned& count = type == '0' ? use.software : use.hardware;
-        if (insert) {
-            if (use.software + use.hardware == 0) target_.add_breakpoint(addr);
-            ++count;
-        } else if (count > 0) {
-            --count;
-            if (use.software + use.hardware == 0) {
-                target_.remove_breakpoint(addr);
-                breaks_.erase(addr);
-            }
-        }
+        bool& set = type == '0' ? use.software : use.hardware;
+        const bool was_set = use.software || use.hardware;
+        set = insert;
+        const bool now_set = use.software || use.hardware;
+        if (now_set && !was_set) target_.add_breakpoint(addr);
+        if (!now_set && was_set) target_.remove_breakpoint(addr);
+        if (!now_set) breaks_.erase(addr);
         return "OK";
     }
     if (type == '2' || type == '3' || type == '4') {
@@ -319,10 +315,10 @@ std::string Engine::breakpoint(std::string_view args, bool insert) {
         auto it = std::find_if(watches_.begin(), watches_.end(), [&](const Watch& w) {
             return w.addr == al->addr && w.len == al->len && w.kind == kind;
         });
-        if (insert) {
+        if (insert && it == watches_.end()) {
             target_.add_watchpoint(al->addr, al->len, kind);
             watches_.push_back({al->addr, al->len, kind});
-        } else if (it != watches_.end()) {
+        } else if (!insert && it != watches_.end()) {
             target_.remove_watchpoint(al->addr, al->len, kind);
             watches_.erase(it);
         }

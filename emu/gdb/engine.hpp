@@ -57,10 +57,11 @@ class Engine {
     std::vector<ThreadId> thread_list_;
     StopEvent last_stop_;
     bool have_stop_ = false;
-    // Breakpoints by address and who set them, so a stop says swbreak or hwbreak and the
-    // machine's breakpoint stays until both kinds are removed.
+    // Breakpoints by address and which kinds GDB set there, so a stop says swbreak or hwbreak
+    // and the machine's breakpoint stays until both kinds are removed. Inserting what is already
+    // there changes nothing (GDB re-sends a Z packet whose reply it did not see in time).
     struct BreakUse {
-        unsigned software = 0, hardware = 0;
+        bool software = false, hardware = false;
     };
     std::map<std::uint32_t, BreakUse> breaks_;
     struct Watch {
