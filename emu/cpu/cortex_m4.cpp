@@ -151,6 +151,7 @@ struct CortexM4::Impl {
     std::set<std::uint32_t> div_sites;  // known sdiv/udiv addresses (for DIV_0_TRP)
     bool div_trap_armed = false;
     bool privilege_check = false;
+    bool privileged_checks_translated = false;  // kernel TBs were translated with the MPU hook
     // Where a block-hook stop happened. Unicorn may leave PC at the start of the previous
     // (chained) block after such a stop although that block has completed, so the run loop
     // puts PC back here before doing anything else.
@@ -324,6 +325,11 @@ struct CortexM4::Impl {
     void handle_mpu_data();
     void install_traps();
     void update_mpu_hook();
+    // MPU checks apply to the code about to run: always for unprivileged code with the MPU on,
+    // for privileged code only when some region could deny it (Mpu::privileged_checks_needed).
+    bool mpu_checks_active() const {
+        return mpu.enabled() && (unprivileged || mpu.privileged_checks_needed());
+    }
     void rearm_div_traps();
 
     std::uint64_t compute_limit(Picos deadline, std::uint64_t insn_limit) {
@@ -441,6 +447,11 @@ void CortexM4::reset(std::uint32_t vtor) {
     }
 }
 
+void CortexM4::mpu_changed() {
+    impl_->privilege_check = true;
+    force_boundary();
+}
+
 void CortexM4::invalidate_code(std::uint32_t addr, std::uint32_t len) {
     auto& I = *impl_;
     uc_ctl_remove_cache(I.uc, addr, std::uint64_t{addr} + len);
@@ -511,7 +522,11 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
         }
         if (!stop && I.privilege_check) {
             I.privilege_check = false;
-            stop = I.is_unprivileged() != I.unprivileged;  // restart re-arms the MPU hook
+            // Privilege or MPU configuration changed: restart re-arms the MPU hook if needed.
+            const bool priv_checks = I.mpu.enabled() && I.mpu.privileged_checks_needed();
+            stop = I.is_unprivileged() != I.unprivileged ||
+                   I.mpu_checks_active() != (I.mpu_hook != 0) ||
+                   priv_checks != I.privileged_checks_translated;
         }
         I.poll_masks = false;
         if (!stop && I.exc.any_pending_enabled()) {
@@ -520,8 +535,9 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             else
                 I.poll_masks = true;  // masked: look again at every block until it changes
         }
-        if (!stop && I.unprivileged && I.mpu.enabled()) {
-            const MpuDecision d = I.mpu.check(addr, AccessKind::Execute, false, I.exec_priority());
+        if (!stop && I.mpu_checks_active()) {
+            const MpuDecision d =
+                I.mpu.check(addr, AccessKind::Execute, !I.unprivileged, I.cached_prio);
             if (!d.allowed) {
                 I.cause = StopCause::MpuFetch;
                 I.denied = {addr, AccessKind::Execute, 2, d, {}};
@@ -537,7 +553,7 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             return;
         }
         // While unprivileged with the MPU on, every block start is checked for execute access.
-        stop_at_ = (I.poll_masks || (I.unprivileged && I.mpu.enabled())) ? executed_ : I.limit;
+        stop_at_ = (I.poll_masks || I.mpu_checks_active()) ? executed_ : I.limit;
     }
     I.last_tb_addr = addr;
     I.last_tb_size = size;
@@ -552,8 +568,21 @@ void CortexM4::on_interrupt(std::uint32_t intno) {
     uc_emu_stop(I.uc);
 }
 
-bool CortexM4::on_unmapped(int type, std::uint64_t addr, int, std::int64_t) {
+bool CortexM4::on_unmapped(int type, std::uint64_t addr, int size, std::int64_t) {
     auto& I = *impl_;
+    // The MPU decides before the bus: an access the MPU denies is a MemManage fault even when
+    // nothing is mapped there (Unicorn reports unmapped addresses before any read/write hook).
+    if (I.mpu_checks_active() && type != UC_MEM_FETCH_UNMAPPED) {
+        const AccessKind kind =
+            type == UC_MEM_WRITE_UNMAPPED ? AccessKind::Write : AccessKind::Read;
+        const auto a = static_cast<std::uint32_t>(addr);
+        const MpuDecision d = I.mpu.check(a, kind, !I.unprivileged, I.cached_prio);
+        if (!d.allowed) {
+            I.denied = {a, kind, static_cast<unsigned>(size), d, {}};
+            I.cause = StopCause::MpuData;
+            return false;
+        }
+    }
     I.cause = StopCause::Unmapped;
     I.fault_addr = static_cast<std::uint32_t>(addr);
     I.fault_write = type == UC_MEM_WRITE_UNMAPPED;
@@ -1187,10 +1216,18 @@ void CortexM4::Impl::handle_mpu_data() {
     set_pc(fpc);
     const MpuDecision& d = denied.decision;
     if (ctx.events.active()) {
-        MpuDeniedEvent ev{fpc,         denied.addr, static_cast<std::uint8_t>(denied.kind),
-                          denied.size, true,        d.region,
-                          0,           0,           0,
-                          0,           false,       d.reason};
+        MpuDeniedEvent ev{fpc,
+                          denied.addr,
+                          static_cast<std::uint8_t>(denied.kind),
+                          denied.size,
+                          unprivileged,
+                          d.region,
+                          0,
+                          0,
+                          0,
+                          0,
+                          false,
+                          d.reason};
         if (d.region >= 0) {
             const MpuRegion& r = mpu.regions()[static_cast<std::size_t>(d.region)];
             ev.region_base = r.base();
@@ -1202,7 +1239,7 @@ void CortexM4::Impl::handle_mpu_data() {
         publish(std::move(ev));
     }
     raise_fault(FaultClass::MemManage, scb::DACCVIOL, fpc, denied.addr,
-                fmt::format("DACCVIOL: unprivileged {} of {:#010x} denied by {} ({})",
+                fmt::format("DACCVIOL: {} of {:#010x} denied by {} ({})",
                             denied.kind == AccessKind::Write ? "write" : "read", denied.addr,
                             d.region >= 0 ? fmt::format("region {}", d.region)
                                           : std::string("the background map"),
@@ -1216,9 +1253,20 @@ void tramp_mpu(uc_engine*, uc_mem_type type, std::uint64_t addr, int size, std::
 }  // namespace
 
 void CortexM4::Impl::update_mpu_hook() {
-    // The data hook exists only while unprivileged code runs, so that kernel TBs are translated
-    // without it and keep Unicorn's inline fast path (unicorn.md §7.4).
-    const bool want = unprivileged;
+    // The data hook exists only while code that must be checked runs, so that kernel TBs are
+    // translated without it and keep Unicorn's inline fast path (unicorn.md §7.4). Unprivileged
+    // TBs are distinct from privileged ones (the TB key includes the privilege), so they are
+    // always translated with the hook. Privileged TBs are not: when privileged checks start or
+    // stop being needed (PRIVDEFENA off, or a region restricting privileged access), every TB
+    // is dropped so that kernel code is retranslated with (or without) the slow path. That
+    // flush costs ~45 ms and happens only on such configuration changes (never for Tock).
+    const bool privileged_checks = mpu.enabled() && mpu.privileged_checks_needed();
+    if (privileged_checks != privileged_checks_translated) {
+        privileged_checks_translated = privileged_checks;
+        uc_ctl(uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
+        for (auto& t : tbs) t = TbInfo{};
+    }
+    const bool want = mpu_checks_active();
     if (want && !mpu_hook) {
         uc_hook_add(uc, &mpu_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                     reinterpret_cast<void*>(tramp_mpu), &core, 1, 0);
@@ -1230,13 +1278,14 @@ void CortexM4::Impl::update_mpu_hook() {
 
 void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
     auto& I = *impl_;
-    if (!I.unprivileged || !I.mpu.enabled() || I.cause == StopCause::MpuData) return;
+    if (!I.mpu_checks_active() || I.cause == StopCause::MpuData) return;
+    const bool privileged = !I.unprivileged;
     const AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : AccessKind::Read;
     const auto a = static_cast<std::uint32_t>(addr);
-    MpuDecision d = I.mpu.check(a, kind, false, I.cached_prio);
+    MpuDecision d = I.mpu.check(a, kind, privileged, I.cached_prio);
     // An access is checked at its first and last byte (regions are at least 32 bytes).
     if (d.allowed && size > 1)
-        d = I.mpu.check(a + static_cast<std::uint32_t>(size) - 1, kind, false, I.cached_prio);
+        d = I.mpu.check(a + static_cast<std::uint32_t>(size) - 1, kind, privileged, I.cached_prio);
     if (d.allowed) return;
     I.denied = {a, kind, static_cast<unsigned>(size), d, {}};
     if (kind == AccessKind::Write) {
@@ -1299,9 +1348,9 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
         I.update_mpu_hook();
         I.limit = I.compute_limit(deadline, I.run_insn_limit);
         I.poll_masks = I.exc.any_pending_enabled();
-        const bool check_fetch = I.unprivileged && I.mpu.enabled();
+        const bool check_fetch = I.mpu_checks_active();
         stop_at_ = (I.poll_masks || check_fetch) ? executed_ : I.limit;
-        if (check_fetch) I.cached_prio = I.exec_priority();
+        I.cached_prio = I.exec_priority();
         I.cause = StopCause::None;
         const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
         const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
@@ -1329,7 +1378,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                 break;
             case StopCause::MpuFetch:
                 I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, I.denied.addr, std::nullopt,
-                              fmt::format("IACCVIOL: unprivileged fetch from {:#010x} denied ({})",
+                              fmt::format("IACCVIOL: fetch from {:#010x} denied ({})",
                                           I.denied.addr, I.denied.decision.reason));
                 break;
             case StopCause::Breakpoint:

@@ -76,6 +76,8 @@ class CortexM4 {
     // Something changed that may let an exception be taken or move the next deadline: look at
     // it at the next translation-block boundary.
     void force_boundary() { stop_at_ = 0; }
+    // The MPU configuration changed: re-decide at the next block whether checks are needed.
+    void mpu_changed();
     // A flash/RAM range was rewritten behind Unicorn's back (flash controller page write).
     void invalidate_code(std::uint32_t addr, std::uint32_t len);
 

@@ -83,7 +83,7 @@ struct Machine::Impl {
         };
         systick.on_wrap_interrupt = [this] { exc.set_pending(exc::kSysTick, true); };
         mpu.on_change = [this] {
-            core->force_boundary();
+            core->mpu_changed();
             if (!events.active()) return;
             MpuConfigEvent ev{mpu.ctrl(), {}, {}};
             for (std::size_t i = 0; i < 8; ++i) {

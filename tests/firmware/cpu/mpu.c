@@ -76,7 +76,19 @@ int main(void) {
     sh_kv("fetch cfsr", c3);
     sh_kv("fetch pc", fetch_pc);
     sh_kv("control", get_control());
+
+    /* Privileged code without PRIVDEFENA: an address outside every region is denied too. */
+    MPU_CTRL = 1;
+    barrier();
+    register uint32_t v __asm("r2") = 0xBBBB;
+    __asm volatile("ldr r1, =0x20010000\n ldr r2, [r1]\n b 1f\n .ltorg\n 1:\n" : "+r"(v) : : "r1", "memory");
+    const uint32_t f4 = faults, c4 = last_cfsr, a4 = last_mmfar, g4 = v;
     MPU_CTRL = 0;
+    barrier();
+    sh_kv("privileged faults", f4);
+    sh_kv("privileged cfsr", c4);
+    sh_kv("privileged mmfar", a4);
+    sh_kv("privileged destination untouched", g4);
     sh_print("done");
     sh_exit(0); /* main's own frame is on MSP: do not return from here */
 }
