@@ -525,8 +525,8 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             // Privilege or MPU configuration changed: restart re-arms the MPU hook if needed.
             const bool priv_checks = I.mpu.enabled() && I.mpu.privileged_checks_needed();
             stop = I.is_unprivileged() != I.unprivileged ||
-                   I.mpu_checks_active() != (I.mpu_hook != 0) ||
-                   priv_checks != I.privileged_checks_translated;
+                   (I.mpu_checks_active() && !I.mpu_hook) ||
+                   (priv_checks && !I.privileged_checks_translated);
         }
         I.poll_masks = false;
         if (!stop && I.exc.any_pending_enabled()) {
@@ -1258,15 +1258,17 @@ void CortexM4::Impl::update_mpu_hook() {
     // TBs are distinct from privileged ones (the TB key includes the privilege), so they are
     // always translated with the hook. Privileged TBs are not: when privileged checks start or
     // stop being needed (PRIVDEFENA off, or a region restricting privileged access), every TB
-    // is dropped so that kernel code is retranslated with (or without) the slow path. That
-    // flush costs ~45 ms and happens only on such configuration changes (never for Tock).
+    // is dropped once so that kernel code is retranslated with the slow path, and from then on
+    // the hook stays (a kernel that toggles the MPU at every context switch, as upstream Tock
+    // does, would otherwise pay a ~45 ms flush per switch); its callback returns at once while
+    // no check is needed.
     const bool privileged_checks = mpu.enabled() && mpu.privileged_checks_needed();
-    if (privileged_checks != privileged_checks_translated) {
-        privileged_checks_translated = privileged_checks;
+    if (privileged_checks && !privileged_checks_translated) {
+        privileged_checks_translated = true;
         uc_ctl(uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
         for (auto& t : tbs) t = TbInfo{};
     }
-    const bool want = mpu_checks_active();
+    const bool want = mpu_checks_active() || privileged_checks_translated;
     if (want && !mpu_hook) {
         uc_hook_add(uc, &mpu_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                     reinterpret_cast<void*>(tramp_mpu), &core, 1, 0);
