@@ -789,9 +789,14 @@ void CortexM4::Impl::tail_chain(unsigned n, std::uint32_t exc_return) {
     exc.activate(n);
     bool ok = false;
     const std::uint32_t handler = vector(n, ok);
-    if (ctx.events.active())
-        publish(ExceptionEntryEvent{n, 0, (exc_return & 4) ? s.psp : s.msp, (exc_return & 8) != 0,
+    if (ctx.events.active()) {
+        // Tail-chained: the frame already on the stack is the one this handler will return to.
+        const std::uint32_t frame = (exc_return & 4) ? s.psp : s.msp;
+        std::uint32_t stacked_pc = 0;
+        read_word(frame + 24, stacked_pc);
+        publish(ExceptionEntryEvent{n, stacked_pc, frame, (exc_return & 8) != 0,
                                     (exc_return & 4) != 0, (s.control & CONTROL_NPRIV) != 0});
+    }
     if (!ok) return lockup(0, fmt::format("vector table read for exception {} failed", n));
     set_pc(handler & ~1u);
 }

@@ -174,3 +174,41 @@ TEST(Debug, BankedRegistersReadCorrectlyWhileUnprivileged) {
 
 }  // namespace
 }  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+TEST(Events, SvcEntryAndReturnArePublishedWithTheirRegisters) {
+    Machine m;
+    m.set_semihosting_output([](int, std::string_view) {});
+    m.load_elf(firmware("svc"));
+    std::vector<SvcEvent> svcs;
+    std::vector<ExceptionEntryEvent> entries;
+    std::vector<ExceptionReturnEvent> returns;
+    m.events().subscribe([&](const Event& e) {
+        if (auto* s = std::get_if<SvcEvent>(&e.payload)) svcs.push_back(*s);
+        if (auto* s = std::get_if<ExceptionEntryEvent>(&e.payload)) entries.push_back(*s);
+        if (auto* s = std::get_if<ExceptionReturnEvent>(&e.payload)) returns.push_back(*s);
+    });
+    const RunResult r = m.run_until(picos_from_ms(100));
+    ASSERT_EQ(r.reason, StopReason::SemihostingExit);
+    ASSERT_EQ(svcs.size(), 2u);
+    EXPECT_EQ(svcs[0].imm, 42);
+    EXPECT_EQ(svcs[0].r[0], 1u);
+    EXPECT_EQ(svcs[0].r[3], 4u);
+    EXPECT_EQ(svcs[1].imm, 0xFE);
+    ASSERT_EQ(entries.size(), 2u);
+    ASSERT_EQ(returns.size(), 2u);
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(entries[i].exception, 11u);
+        EXPECT_TRUE(entries[i].from_thread);
+        EXPECT_EQ(entries[i].return_address, svcs[i].pc + 2);
+        EXPECT_EQ(returns[i].exc_return, 0xFFFFFFF9u);
+        EXPECT_EQ(returns[i].pc, svcs[i].pc + 2);
+        EXPECT_TRUE(returns[i].to_thread);
+    }
+    EXPECT_EQ(entries[1].frame_address % 8, 0u);
+}
+
+}  // namespace
+}  // namespace tockemu
