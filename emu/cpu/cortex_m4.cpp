@@ -40,8 +40,9 @@ enum class StopCause {
     InstallTraps,  // a new TB needs instruction traps before it may run
     Breakpoint,
     Watchpoint,
-    MpuData,   // MPU refused an unprivileged data access
-    MpuFetch,  // MPU refused an unprivileged instruction fetch (checked at TB start)
+    MpuData,    // MPU refused an unprivileged data access
+    MpuFetch,   // MPU refused an unprivileged instruction fetch (checked at TB start)
+    PpbDenied,  // unprivileged access to the System Control Space / debug area: BusFault
 };
 
 enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl };
@@ -670,6 +671,7 @@ void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
 
 std::uint64_t CortexM4::mmio_read(std::uint32_t addr, unsigned size) {
     auto& I = *impl_;
+    if (I.cause == StopCause::PpbDenied) return 0;  // refused: no read side effects
     I.sync_clock();
     const BusResult r = I.ctx.bus.read(addr, size, Initiator::Cpu);
     if (!r.ok && I.logged_gaps.insert(addr).second)
@@ -681,6 +683,7 @@ std::uint64_t CortexM4::mmio_read(std::uint32_t addr, unsigned size) {
 
 void CortexM4::mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value) {
     auto& I = *impl_;
+    if (I.cause == StopCause::PpbDenied) return;  // refused: the store must have no effect
     I.sync_clock();
     if (!I.ctx.bus.write(addr, static_cast<std::uint32_t>(value), size, Initiator::Cpu) &&
         I.logged_gaps.insert(addr).second)
@@ -1273,7 +1276,8 @@ void CortexM4::Impl::update_mpu_hook() {
         uc_ctl(uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
         for (auto& t : tbs) t = TbInfo{};
     }
-    const bool want = mpu_checks_active() || privileged_checks_translated;
+    // Unprivileged code always runs with it: it also refuses PPB accesses.
+    const bool want = unprivileged || mpu_checks_active() || privileged_checks_translated;
     if (want && !mpu_hook) {
         uc_hook_add(uc, &mpu_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                     reinterpret_cast<void*>(tramp_mpu), &core, 1, 0);
@@ -1285,7 +1289,21 @@ void CortexM4::Impl::update_mpu_hook() {
 
 void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
     auto& I = *impl_;
-    if (!I.mpu_checks_active() || I.cause == StopCause::MpuData) return;
+    if (I.cause == StopCause::MpuData || I.cause == StopCause::PpbDenied) return;
+    // The Private Peripheral Bus is privileged-only (B3.2.1): an unprivileged access is a
+    // precise BusFault, except a write to STIR when CCR.USERSETMPEND is set.
+    if (I.unprivileged && addr >= 0xE0000000u && addr < 0xE0100000u) {
+        const bool stir =
+            addr == 0xE000EF00u && type == UC_MEM_WRITE && (I.scs.ccr() & scb::USERSETMPEND);
+        if (!stir) {
+            I.fault_addr = static_cast<std::uint32_t>(addr);
+            I.fault_write = type == UC_MEM_WRITE;
+            I.cause = StopCause::PpbDenied;
+            uc_emu_stop(I.uc);
+            return;
+        }
+    }
+    if (!I.mpu_checks_active()) return;
     const bool privileged = !I.unprivileged;
     const AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : AccessKind::Read;
     const auto a = static_cast<std::uint32_t>(addr);
@@ -1380,6 +1398,19 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
             case StopCause::Trap:
                 I.handle_trap();
                 break;
+            case StopCause::PpbDenied: {
+                std::uint32_t fpc = I.rd(UC_ARM_REG_PC);
+                if (auto f = I.locate_access(I.fault_addr)) {
+                    fpc = f->first;
+                    if (I.last_tb_count > f->second) executed_ -= I.last_tb_count - f->second;
+                }
+                I.set_pc(fpc);
+                I.raise_fault(FaultClass::BusFault, scb::PRECISERR, fpc, I.fault_addr,
+                              fmt::format("PRECISERR: unprivileged {} of {:#010x} in the "
+                                          "System Control Space",
+                                          I.fault_write ? "write" : "read", I.fault_addr));
+                break;
+            }
             case StopCause::MpuData:
                 I.handle_mpu_data();
                 break;

@@ -91,7 +91,8 @@ TEST_P(Differential, PrintsTheSameLinesAsQemuAndFinishes) {
 
 INSTANTIATE_TEST_SUITE_P(CoreFirmware, Differential,
                          ::testing::Values("hello", "svc", "modes", "pendsv", "nvic", "systick",
-                                           "usagefault", "busfault", "hardfault", "mpu"));
+                                           "usagefault", "busfault", "hardfault", "mpu",
+                                           "scs_unpriv"));
 
 TEST(Determinism, TheSameFirmwareTwiceRetiresTheSameInstructionsAndPrintsTheSame) {
     for (const char* name : {"nvic", "systick", "pendsv"}) {
