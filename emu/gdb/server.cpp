@@ -197,7 +197,7 @@ StopEvent Server::stop_from(const RunResult& r, Picos deadline) {
             break;
         case StopReason::TimeLimit:
             if (m_.clock().now() >= deadline) {
-                s.signal = kSigAlrm;
+                s.signal = kSigXcpu;
                 s.message = "virtual-time limit reached";
             }
             break;

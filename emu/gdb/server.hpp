@@ -45,7 +45,7 @@ class Server {
     std::uint16_t port() const { return port_; }
     // Runs the machine until the virtual-time `deadline`, a semihosting exit, a lockup with no
     // debugger attached, or a debugger's kill. With a debugger attached, reaching the deadline
-    // or locking up is reported to it (SIGALRM, SIGSEGV) and the run ends when it detaches.
+    // or locking up is reported to it (SIGXCPU, SIGSEGV) and the run ends when it detaches.
     RunResult run(Picos deadline);
 
   private:

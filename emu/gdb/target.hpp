@@ -37,7 +37,9 @@ struct StopEvent {
     std::string message;  // shown to the user before the stop (e.g. the lockup explanation)
 };
 
-inline constexpr int kSigInt = 2, kSigTrap = 5, kSigSegv = 11, kSigAlrm = 14;
+// GDB signal numbers (gdb/signals.def). The virtual-time limit is reported as SIGXCPU ("CPU time
+// limit exceeded"), which gdb stops on by default (it passes SIGALRM silently).
+inline constexpr int kSigInt = 2, kSigTrap = 5, kSigSegv = 11, kSigXcpu = 24;
 
 class Target {
   public:
