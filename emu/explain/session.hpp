@@ -1,0 +1,60 @@
+#pragma once
+// Explain mode on a Machine: one object that owns its own Tock view (fed from the machine's event
+// hub, like the trace's), the IsolationTracker and, when asked, the narrated ExplainLog. Used by
+// `tockemu boot --explain`, `tockemu run --explain` (through scenario::RunOptions::attach) and
+// `tockemu map`. Observation only: the run is the same with or without it.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "emu/explain/explain_log.hpp"
+#include "emu/explain/isolation_state.hpp"
+#include "emu/explain/memory_map.hpp"
+#include "emu/machine/machine.hpp"
+#include "emu/tock/tock_view.hpp"
+
+namespace tockemu::explain {
+
+class ExplainSession {
+  public:
+    using TockListener = std::function<void(const tock::TockEvent&)>;
+
+    // Call after the kernel and apps are loaded (the view reads the TBFs in app flash), before
+    // the run. `log` may be empty: then only the tracker runs (for maps).
+    ExplainSession(Machine& machine, ExplainLog::Sink log, ExplainOptions options = {});
+    ~ExplainSession();
+    ExplainSession(const ExplainSession&) = delete;
+    ExplainSession& operator=(const ExplainSession&) = delete;
+
+    // Called after the tracker and the log have seen each Tock event (e.g. to draw a map at
+    // every context switch).
+    void add_listener(TockListener l) { listeners_.push_back(std::move(l)); }
+    MemoryMap map(int proc = -1) const;
+    // Writes the end-of-run line of the log (at the machine's time, or at `end_time`).
+    void finish();
+    void finish(Picos end_time);
+    // The machine is gone (the scenario runner owns it and destroys it at the end of a run):
+    // drop the reference; only finish(end_time) and the accessors may be used afterwards.
+    void forget_machine() { machine_ = nullptr; }
+
+    const tock::TockView& view() const { return view_; }
+    const IsolationTracker& tracker() const { return tracker_; }
+
+  private:
+    Machine* machine_;
+    tock::TockView view_;
+    IsolationTracker tracker_;
+    std::unique_ptr<ExplainLog> log_;
+    std::vector<TockListener> listeners_;
+    EventHub::Handle subscription_ = 0;
+};
+
+// The machine's symbol table as the map wants it.
+SymbolLookup machine_symbols(const Machine& machine);
+
+// `--explain` in one call: a session writing its log to `out` (whole lines). Keep the returned
+// object alive for the run and call finish() at the end.
+std::unique_ptr<ExplainSession> install_explain(Machine& machine, ExplainLog::Sink out,
+                                                ExplainOptions options = {});
+
+}  // namespace tockemu::explain
