@@ -23,6 +23,9 @@ namespace {
 constexpr std::uint32_t kUntil = 0xF0000000;
 
 constexpr std::uint32_t XPSR_T = 1u << 24;
+// SAM4L flash controller (HFLASHC) and its page size: a command written there may commit a page
+// buffer filled by CPU stores, rewriting flash behind Unicorn's translated code.
+constexpr std::uint32_t kFlashControllerBase = 0x400A0000, kFlashPage = 512;
 constexpr std::uint32_t XPSR_STKALIGN = 1u << 9;
 constexpr std::uint32_t XPSR_IPSR = 0x1FF;
 constexpr std::uint32_t XPSR_IT = 0x0600FC00;
@@ -189,6 +192,7 @@ struct CortexM4::Impl {
     bool reset_requested = false;
     std::string lockup_message;
     std::set<std::uint32_t> logged_gaps;
+    std::set<std::uint32_t> dirty_flash_pages;
 
     Impl(CortexM4& c, MachineContext& x, ExceptionState& e, Scs& s, Mpu& m)
         : core(c), ctx(x), exc(e), scs(s), mpu(m) {}
@@ -606,6 +610,9 @@ bool CortexM4::on_write_prot(std::uint64_t addr, int size, std::int64_t value) {
     }
     Memory* m = I.ctx.bus.memory_at(a, static_cast<std::uint32_t>(size));
     if (m && !m->store_handler) invalidate_code(a, static_cast<std::uint32_t>(size));
+    // Flash changes only when the flash controller later commits its page buffer; remember the
+    // page so its translated code is dropped at the next flash-controller command.
+    if (m && m->store_handler) I.dirty_flash_pages.insert(a & ~(kFlashPage - 1));
     force_boundary();
     return true;
 }
@@ -684,6 +691,11 @@ std::uint64_t CortexM4::mmio_read(std::uint32_t addr, unsigned size) {
 void CortexM4::mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value) {
     auto& I = *impl_;
     if (I.cause == StopCause::PpbDenied) return;  // refused: the store must have no effect
+    if (addr >= kFlashControllerBase && addr < kFlashControllerBase + 0x400 &&
+        !I.dirty_flash_pages.empty()) {
+        for (std::uint32_t page : I.dirty_flash_pages) invalidate_code(page, kFlashPage);
+        I.dirty_flash_pages.clear();
+    }
     I.sync_clock();
     if (!I.ctx.bus.write(addr, static_cast<std::uint32_t>(value), size, Initiator::Cpu) &&
         I.logged_gaps.insert(addr).second)
