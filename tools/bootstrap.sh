@@ -29,11 +29,13 @@ cmake --build "$build" -j "$jobs"
 
 case "$mode" in
   demo)
-    if [ -x "$build/emu/tockemu" ] && [ -f scenarios/hello.yaml ]; then
-      "$build/emu/tockemu" run scenarios/hello.yaml
-    else
-      echo "tockemu: built; the demo scenario is not available yet"
-    fi
+    fw="$build/firmware"
+    echo "== tockemu boot: the Hail kernel with the hello and blink apps, 2 s of virtual time =="
+    "$build/emu/tockemu" boot --kernel "$fw/kernel/hail_kernel.elf" \
+      --app "$fw/apps/hello.tbf" --app "$fw/apps/blink.tbf" --time 2s
+    echo
+    echo "== tockemu run: the demo scenario (scenarios/hello.yaml) =="
+    "$build/emu/tockemu" run scenarios/hello.yaml --summary
     ;;
   test)
     ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
