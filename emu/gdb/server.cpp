@@ -55,7 +55,6 @@ bool Server::accept_connection(bool block) {
     decoder_ = FrameDecoder{};
     inbox_.clear();
     last_sent_.clear();
-    interrupt_pending_ = false;
     engine_.reset_session();
     return true;
 }
@@ -76,12 +75,7 @@ bool Server::read_some(int timeout_ms) {
     const ssize_t n = ::recv(conn_fd_, buf, sizeof buf, 0);
     if (n <= 0) return false;
     for (ssize_t i = 0; i < n; ++i)
-        if (auto f = decoder_.feed(buf[i])) {
-            if (f->kind == Frame::Kind::Interrupt)
-                interrupt_pending_ = true;
-            else
-                inbox_.push_back(std::move(*f));
-        }
+        if (auto f = decoder_.feed(buf[i])) inbox_.push_back(std::move(*f));
     return true;
 }
 
@@ -115,13 +109,12 @@ Server::Serve Server::serve_until_resume() {
                 close_connection();
                 return Serve::Detached;
             }
-            interrupt_pending_ = false;  // already stopped: nothing to interrupt
         }
         Frame f = std::move(inbox_.front());
         inbox_.pop_front();
         switch (f.kind) {
             case Frame::Kind::Ack:
-            case Frame::Kind::Interrupt:
+            case Frame::Kind::Interrupt:  // already stopped: nothing to interrupt
                 continue;
             case Frame::Kind::Nak:
                 if (!last_sent_.empty()) send_raw(last_sent_);
@@ -169,9 +162,12 @@ bool Server::poll_interrupt() {
         close_connection();  // debugger gone: run on undebugged
         return false;
     }
-    const bool hit = interrupt_pending_;
-    interrupt_pending_ = false;
-    return hit;
+    // A Ctrl-C sent right behind the resume packet counts too; other packets wait their turn.
+    const auto it = std::find_if(inbox_.begin(), inbox_.end(),
+                                 [](const Frame& f) { return f.kind == Frame::Kind::Interrupt; });
+    if (it == inbox_.end()) return false;
+    inbox_.erase(it);
+    return true;
 }
 
 StopEvent Server::stop_from(const RunResult& r, Picos deadline) {

@@ -70,7 +70,6 @@ class Server {
     FrameDecoder decoder_;
     std::deque<Frame> inbox_;
     std::string last_sent_;
-    bool interrupt_pending_ = false;
     std::optional<RunResult> finished_;  // the guest exited while single-stepped
 };
 
