@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <array>
+#include <memory>
 #include <string>
 
 #include "emu/gdb/machine_target.hpp"
@@ -205,6 +207,80 @@ TEST_F(GdbEngine, UnknownPacketsGetTheEmptyReply) {
     for (const char* p : {"vMustReplyEmpty", "qTStatus", "!", "R00", "b", "\x7f", "qXfer:bogus"})
         EXPECT_EQ(ask(p), "") << p;
     EXPECT_EQ(ask(""), "");
+}
+
+// Tock processes as threads, on our Hail kernel with two apps: the current thread is the process
+// the core runs; the kernel thread shows where the kernel left for it (after its `svc 0xff`); a
+// switched-out process shows its saved context (pc in its flash, sp in its RAM).
+class GdbThreads : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        machine.load_elf(gdbtest::firmware("kernel/hail_kernel.elf"));
+        machine.load_app(gdbtest::firmware("apps/blink.tbf"));
+        machine.load_app(gdbtest::firmware("apps/hello.tbf"));
+        machine.reset();
+        target = std::make_unique<MachineTarget>(machine);
+        engine = std::make_unique<Engine>(*target);
+    }
+    std::string ask(std::string_view packet) {
+        return engine->handle(packet).packet.value_or("<none>");
+    }
+    const tock::Process& process(std::string_view name) {
+        const tock::Process* p = target->view().find(name);
+        EXPECT_TRUE(p) << name;
+        return *p;
+    }
+    std::uint32_t reg_of(ThreadId t, unsigned n) {
+        EXPECT_EQ(ask(fmt::format("Hg{:x}", t)), "OK");
+        return parse_le32_hex(ask(fmt::format("p{:x}", n))).value_or(0xDEAD);
+    }
+    // Runs to the first instruction of the named process.
+    void run_to_entry(std::string_view name) {
+        const std::uint32_t entry = process(name).image.entry;
+        ASSERT_EQ(ask(fmt::format("Z0,{:x},2", entry)), "OK");
+        ASSERT_EQ(machine.run_until(kPicosPerSecond).reason, StopReason::Breakpoint) << name;
+        ASSERT_EQ(ask(fmt::format("z0,{:x},2", entry)), "OK");
+    }
+
+    Machine machine;
+    std::unique_ptr<MachineTarget> target;
+    std::unique_ptr<Engine> engine;
+};
+
+TEST_F(GdbThreads, RunningProcessIsTheCurrentThreadAndTheKernelShowsItsSwitchPoint) {
+    run_to_entry("blink");
+    const ThreadId blink = kFirstProcessThread + process("blink").index;
+    EXPECT_EQ(ask("qC"), fmt::format("QC{:x}", blink));
+    EXPECT_NE(ask("qfThreadInfo").find(fmt::format(",{:x}", blink)), std::string::npos);
+    EXPECT_EQ(ask(fmt::format("qThreadExtraInfo,{:x}", blink)),
+              to_hex(std::string_view("blink (running)")));
+    EXPECT_EQ(reg_of(blink, 15), machine.reg(CoreReg::PC));
+    // The kernel thread: right after the svc that entered the process.
+    const std::uint32_t kernel_pc = reg_of(kKernelThread, 15);
+    std::array<std::uint8_t, 2> before{};
+    ASSERT_TRUE(machine.read_memory(kernel_pc - 2, before));
+    EXPECT_EQ(before[1], 0xDF) << "an svc precedes the kernel thread's pc " << kernel_pc;
+    EXPECT_EQ(machine.symbolize(kernel_pc).rfind("switch_to_user", 0), 0u)
+        << machine.symbolize(kernel_pc);
+    // Only the current thread's registers can be written.
+    EXPECT_EQ(ask("Hg1"), "OK");
+    EXPECT_EQ(ask("P0=00000000"), "E02");
+}
+
+TEST_F(GdbThreads, SwitchedOutProcessShowsItsSavedContext) {
+    run_to_entry("blink");
+    run_to_entry("hello");
+    const tock::Process& blink = process("blink");
+    const ThreadId t = kFirstProcessThread + blink.index;
+    EXPECT_NE(ask("qC"), fmt::format("QC{:x}", t));
+    EXPECT_EQ(ask(fmt::format("T{:x}", t)), "OK");
+    const std::uint32_t pc = reg_of(t, 15), sp = reg_of(t, 13);
+    EXPECT_TRUE(blink.image.contains_flash(pc)) << std::hex << pc;
+    EXPECT_TRUE(blink.owns_ram(sp)) << std::hex << sp;
+    EXPECT_EQ(reg_of(t, 18), sp);                     // psp
+    EXPECT_EQ(reg_of(t, 22), 3u);                     // control: SPSEL | nPRIV
+    EXPECT_EQ(reg_of(t, 16) & (1u << 24), 1u << 24);  // xPSR.T from the stacked frame
+    EXPECT_EQ(ask(fmt::format("g")).size(), kRegisterCount * 8);
 }
 
 }  // namespace
