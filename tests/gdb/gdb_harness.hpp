@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -20,6 +22,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "emu/gdb/wire.hpp"
 
 namespace tockemu::gdbtest {
 
@@ -175,5 +179,57 @@ inline std::vector<std::string> grep(const std::string& text, const std::regex& 
         if (std::regex_search(line, re)) lines.push_back(line);
     return lines;
 }
+
+// Just enough of a GDB client: framed packets, acks, stop replies, Ctrl-C.
+class Client {
+  public:
+    explicit Client(std::uint16_t port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        const int one = 1;  // no Nagle delay between our '+' and the next packet
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    ~Client() { ::close(fd_); }
+    bool connected() const { return connected_; }
+
+    void send_raw(const std::string& s) { (void)!::send(fd_, s.data(), s.size(), MSG_NOSIGNAL); }
+    // Sends a packet and returns the next packet the server sends (acks skipped).
+    std::string ask(const std::string& payload) {
+        send_raw(gdb::encode_frame(payload));
+        return next_packet();
+    }
+    // The next raw byte (for '+'/'-'), or -1 after a bounded wait.
+    int next_byte() {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 10000) <= 0) return -1;
+        unsigned char c = 0;
+        return ::recv(fd_, &c, 1, 0) == 1 ? c : -1;
+    }
+    std::string next_packet() {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < end) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            char c = 0;
+            if (::recv(fd_, &c, 1, 0) != 1) return "<closed>";
+            if (auto f = decoder_.feed(static_cast<std::uint8_t>(c))) {
+                if (f->kind != gdb::Frame::Kind::Packet) continue;
+                send_raw("+");
+                if (f->payload.starts_with("O") && f->payload != "OK") continue;  // console
+                return f->payload;
+            }
+        }
+        return "<timeout>";
+    }
+
+  private:
+    int fd_ = -1;
+    bool connected_ = false;
+    gdb::FrameDecoder decoder_;
+};
 
 }  // namespace tockemu::gdbtest

@@ -1,0 +1,97 @@
+// The server on a real socket: acknowledgements, NAKs for damaged packets, retransmission on a
+// NAK, no-ack mode, a flood of garbage, and a debugger that vanishes mid-session.
+#include "emu/gdb/server.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <thread>
+
+#include "emu/machine/machine.hpp"
+#include "tests/gdb/gdb_harness.hpp"
+
+namespace tockemu::gdb {
+namespace {
+
+using gdbtest::Client;
+
+struct Served {
+    Machine machine;
+    std::unique_ptr<Server> server;
+    RunResult result;
+    std::thread runner;
+    Served() {
+        machine.load_elf(gdbtest::firmware("tests/firmware/gdb_target.elf"));
+        machine.set_semihosting_output([](int, std::string_view) {});
+        machine.reset();
+        ServerOptions so;
+        so.port = 0;
+        so.wait_for_debugger = true;
+        server = std::make_unique<Server>(machine, so);
+        runner = std::thread([this] { result = server->run(kPicosPerSecond); });
+    }
+    ~Served() {
+        if (runner.joinable()) runner.join();
+    }
+};
+
+TEST(GdbServer, AcksGoodPacketsAndNaksDamagedOnes) {
+    Served s;
+    Client gdb(s.server->port());
+    ASSERT_TRUE(gdb.connected());
+    gdb.send_raw("$?#3f");
+    EXPECT_EQ(gdb.next_byte(), '+');
+    EXPECT_EQ(gdb.next_packet(), "T05thread:1;");
+    gdb.send_raw("$?#00");  // bad checksum
+    EXPECT_EQ(gdb.next_byte(), '-');
+    gdb.send_raw("$" + std::string(kMaxPacketSize + 1, 'm') + "#00");  // oversized
+    EXPECT_EQ(gdb.next_byte(), '-');
+    gdb.send_raw("$a}#de");  // right checksum, broken escape
+    EXPECT_EQ(gdb.next_byte(), '-');
+    EXPECT_EQ(gdb.ask("qAttached"), "1");
+    gdb.send_raw("-");  // "resend": the last reply comes again
+    EXPECT_EQ(gdb.next_packet(), "1");
+    EXPECT_EQ(gdb.ask("k"), "<closed>");
+}
+
+TEST(GdbServer, NoAckModeStopsAcknowledgements) {
+    Served s;
+    Client gdb(s.server->port());
+    EXPECT_EQ(gdb.ask("QStartNoAckMode"), "OK");
+    gdb.send_raw(encode_frame("qC"));
+    EXPECT_EQ(gdb.next_byte(), '$');  // the reply itself, no '+' before it
+    gdb.send_raw("+");
+    EXPECT_EQ(gdb.ask("D"), "OK");
+}
+
+TEST(GdbServer, GarbageNeverCrashesTheStubAndTheSessionGoesOn) {
+    Served s;
+    Client gdb(s.server->port());
+    std::mt19937 rng(1234);  // fixed seed: the same garbage every run
+    const std::string verbs = "gGpPmMXZzHTqQvcsCSDk?!";
+    for (int i = 0; i < 3000; ++i) {
+        std::string p(1, verbs[rng() % verbs.size()]);
+        if (p == "c" || p == "s" || p == "C" || p == "S" || p == "D" || p == "k") p = "m";
+        const int n = static_cast<int>(rng() % 40);
+        for (int j = 0; j < n; ++j) p.push_back(static_cast<char>(rng() % 96 + 32));
+        if (p.starts_with("vCont") || p.starts_with("vKill") || p.starts_with("vFlash")) continue;
+        gdb.send_raw(encode_frame(p));
+        EXPECT_NE(gdb.next_packet(), "<timeout>") << p;
+    }
+    EXPECT_EQ(gdb.ask("m20000000,4").size(), 8u);
+    EXPECT_EQ(gdb.ask("c"), "W00");  // the firmware runs to its semihosting exit
+}
+
+TEST(GdbServer, VanishingDebuggerLetsTheGuestRunOn) {
+    Served s;
+    {
+        Client gdb(s.server->port());
+        EXPECT_EQ(gdb.ask("?"), "T05thread:1;");
+    }  // connection closed without detach
+    s.runner.join();
+    EXPECT_EQ(s.result.reason, StopReason::SemihostingExit);
+}
+
+}  // namespace
+}  // namespace tockemu::gdb
