@@ -220,8 +220,10 @@ std::optional<std::string> MachineTarget::monitor(std::string_view command) {
     if (cmd == "reset") {
         m_.reset();
         restart_view();
-        return fmt::format("reset: pc={:#010x} sp={:#010x}\n", m_.reg(CoreReg::PC),
-                           m_.reg(CoreReg::SP));
+        return fmt::format(
+            "reset: pc={:#010x} sp={:#010x} (gdb caches registers: maintenance flush "
+            "register-cache)\n",
+            m_.reg(CoreReg::PC), m_.reg(CoreReg::SP));
     }
     if (cmd == "processes") return processes_text();
     if (cmd == "mpu") return format_mpu_config(m_.mpu()) + "\n";
