@@ -11,6 +11,7 @@
 
 #include "emu/board/hail_board.hpp"
 #include "emu/cli/command.hpp"
+#include "emu/explain/session.hpp"
 #include "emu/gdb/cli_options.hpp"
 #include "emu/machine/duration.hpp"
 #include "emu/machine/machine.hpp"
@@ -35,7 +36,8 @@ int boot(const std::vector<std::string>& args) {
         "app", po::value(&apps)->composing(), "app TBF or TAB, placed from 0x30000 (repeatable)")(
         "flash", po::value(&flash), "raw flash image loaded at 0x0 (e.g. a bootloader)")(
         "time", po::value(&time), "virtual-time limit, e.g. 500ms, 2s, 10us (default 10s)")(
-        "core-hz", po::value(&core_hz), "initial core clock in Hz (default 48000000)");
+        "core-hz", po::value(&core_hz), "initial core clock in Hz (default 48000000)")(
+        "explain", "narrate what matters for isolation on stdout, one line per event (docs/lab/)");
     gdb::GdbCliOptions gdb_options;  // --gdb PORT, -s, -S (emu/gdb/cli_options.hpp)
     gdb::add_gdb_options(opts, gdb_options);
     po::variables_map vm;
@@ -87,6 +89,11 @@ int boot(const std::vector<std::string>& args) {
         std::fwrite(text.data(), 1, text.size(), f);
         std::fflush(f);
     });
+    const auto explainer =
+        vm.count("explain") ? explain::install_explain(m, [](std::string_view line) {
+            std::fwrite(line.data(), 1, line.size(), stdout);
+        })
+                            : nullptr;
     m.reset();
     RunResult r;
     try {
@@ -95,6 +102,7 @@ int boot(const std::vector<std::string>& args) {
         fmt::print(stderr, "tockemu boot: {}\n", e.what());
         return 2;
     }
+    if (explainer) explainer->finish();
     std::fflush(stdout);
     spdlog::info("stopped after {} instructions at {} ps of virtual time, pc={:#010x} {}",
                  m.instructions(), m.clock().now(), m.reg(CoreReg::PC),

@@ -17,6 +17,7 @@
 #include <boost/program_options.hpp>
 
 #include "emu/cli/command.hpp"
+#include "emu/explain/session.hpp"
 #include "emu/scenario/report.hpp"
 #include "emu/scenario/runner.hpp"
 
@@ -98,7 +99,8 @@ int run(const std::vector<std::string>& args) {
         "trace", po::value(&trace),
         "write the JSON-lines event trace (several scenarios: F-<name>.jsonl) and print the "
         "per-process summary")("summary", "print the per-process summary of every scenario")(
-        "firmware", po::value(&firmware), "firmware build directory (kernel/, apps/)");
+        "firmware", po::value(&firmware), "firmware build directory (kernel/, apps/)")(
+        "explain", "narrate what matters for isolation, one line per event (docs/lab/)");
     po::options_description hidden;
     hidden.add_options()("input", po::value(&inputs)->composing());
     po::options_description all;
@@ -152,6 +154,7 @@ int run(const std::vector<std::string>& args) {
     const bool progress = isatty(STDERR_FILENO) && mine.size() > 1;
     std::vector<ScenarioResult> results(mine.size());
     std::vector<bool> done(mine.size(), false);
+    std::vector<std::string> explained(mine.size());  // --explain logs, printed with verdicts
     std::atomic<std::size_t> next{0};
     std::mutex mu;
     std::size_t printed = 0, finished = 0;
@@ -163,7 +166,10 @@ int run(const std::vector<std::string>& args) {
             o.firmware_dir = firmware;
             if (vm.count("seed")) o.seed = seed;
             o.trace_file = trace_path(trace, mine[i], mine.size());
+            explain::DeferredExplain ex;
+            if (vm.count("explain")) o.attach = ex.attacher();
             ScenarioResult r = scenario::run_scenario_file(mine[i], o);
+            if (vm.count("explain")) explained[i] = ex.text(r.virtual_time);
             std::lock_guard lock(mu);
             results[i] = std::move(r);
             done[i] = true;
@@ -171,6 +177,7 @@ int run(const std::vector<std::string>& args) {
             if (progress) fmt::print(stderr, "\r\033[K");
             while (printed < mine.size() && done[printed]) {
                 const ScenarioResult& p = results[printed++];
+                fmt::print("{}", explained[printed - 1]);
                 fmt::print("{}", scenario::format_verdict(p));
                 if (summary && p.verdict != ScenarioResult::Verdict::Error)
                     fmt::print("  trace hash {}\n{}", p.trace_hash, p.process_summary);

@@ -15,6 +15,13 @@ namespace tockemu::explain {
 namespace {
 
 constexpr const char* kIndent = "                   ";  // continuation lines line up with text
+constexpr std::uint32_t kCfsrIaccviol = 1u << 0;
+constexpr std::uint32_t kCfsrMstkerr = 1u << 4;
+constexpr std::uint32_t kCfsrStkerr = 1u << 12;
+// A refused access this close below a process's RAM block is its stack running off the end.
+constexpr std::uint32_t kStackOverflowSlack = 1024;
+// Accesses this close to address 0 are NULL-pointer dereferences (or small offsets from one).
+constexpr std::uint32_t kNullPage = 0x100;
 
 std::string hex(std::uint32_t v) {
     return fmt::format("0x{:08x}", v);
@@ -132,12 +139,27 @@ void ExplainLog::on_machine(const Event& e) {
     if (const auto* d = std::get_if<MpuDeniedEvent>(&e.payload)) {
         denied_ = *d;
     } else if (const auto* l = std::get_if<LockupEvent>(&e.payload)) {
+        flush_switch();
         line(e.time, fmt::format("LOCKUP of the core at pc {}: {} (nothing runs any more)",
                                  hex(l->pc), l->reason));
     }
 }
 
+void ExplainLog::flush_switch() {
+    if (!pending_switch_) return;
+    const auto [t, c] = *pending_switch_;
+    pending_switch_.reset();
+    context_switch(t, c);
+}
+
 void ExplainLog::on_tock(const tock::TockEvent& e) {
+    if (const auto* c = std::get_if<tock::ContextSwitch>(&e.payload)) {
+        flush_switch();
+        pending_switch_ = {e.time, *c};
+        return;
+    }
+    const auto* s = std::get_if<tock::ProcessStarted>(&e.payload);
+    if (!(s && pending_switch_ && pending_switch_->second.to == s->proc)) flush_switch();
     std::visit(
         [&](const auto& p) {
             using T = std::decay_t<decltype(p)>;
@@ -145,8 +167,7 @@ void ExplainLog::on_tock(const tock::TockEvent& e) {
                 loaded(e.time, p.proc);
             } else if constexpr (std::is_same_v<T, tock::ProcessStarted>) {
                 started(e.time, p);
-            } else if constexpr (std::is_same_v<T, tock::ContextSwitch>) {
-                context_switch(e.time, p);
+                flush_switch();
             } else if constexpr (std::is_same_v<T, tock::SyscallMade>) {
                 syscall(e.time, p);
             } else if constexpr (std::is_same_v<T, tock::SyscallReturned>) {
@@ -262,7 +283,11 @@ void ExplainLog::returned(Picos t, const tock::SyscallReturned& r) {
         (r.call.number == 0 || r.call.number == 1))
         if (const ProcessMemory* m = tracker_.memory(r.proc))
             note = fmt::format("; app break now {}", hex(m->app_break));
-    if (r.ret.error() == tock::ErrorCode::NOMEM) note = " (the kernel is out of memory for it)";
+    if (r.ret.error() == tock::ErrorCode::NOMEM)
+        note = r.call.cls == tock::SyscallClass::Memop
+                   ? " (the break may not move there: it would leave the block or reach the "
+                     "grant region)"
+                   : " (no room in its grant region for what the capsule needs)";
     line(t, fmt::format("{}: {} -> {}{}", name(r.proc), tock::describe(r.call),
                         tock::describe_return(r.call, r.ret), note));
 }
@@ -275,48 +300,74 @@ void ExplainLog::upcall(Picos t, const tock::UpcallDelivered& u) {
                         name(u.proc), from, hex(u.function), u.args[0], u.args[1], u.args[2]));
 }
 
+std::string ExplainLog::fault_what(const tock::ProcessFaulted& f, const MemoryMap& map,
+                                   const std::optional<MpuDeniedEvent>& d) const {
+    const FaultEvent& x = f.fault;
+    auto where = [&](std::uint32_t a) {
+        if (a < kNullPage) return std::string(" (a NULL pointer: nothing there is any process's)");
+        const std::string w = describe_address(map, a);
+        return w.empty() ? std::string() : " (" + w + ")";
+    };
+    const std::string insn = disassemble(x.pc);
+    if (x.cfsr & kCfsrIaccviol)
+        return fmt::format("it jumped to {}{} and tried to execute {} there", hex(x.pc),
+                           where(x.pc), insn.empty() ? "what it found" : insn);
+    if (x.cfsr & (kCfsrMstkerr | kCfsrStkerr)) {
+        const std::uint32_t at = d ? d->address : x.address;
+        return fmt::format(
+            "pushing an exception frame onto its stack, the core's write at {}{} "
+            "was refused",
+            hex(at), where(at));
+    }
+    if (d) {
+        const char* verb =
+            d->kind == static_cast<std::uint8_t>(AccessKind::Write) ? "write" : "read";
+        return fmt::format("{} at {} tried to {} {} bytes at {}{}",
+                           insn.empty() ? "the instruction" : insn, hex(x.pc), verb, d->size,
+                           hex(d->address), where(d->address));
+    }
+    return fmt::format("{} at {}: {}", insn.empty() ? "the instruction" : insn, hex(x.pc),
+                       x.detail.empty() ? "raised a fault" : x.detail);
+}
+
 void ExplainLog::fault(Picos t, const tock::ProcessFaulted& f) {
     const FaultEvent& x = f.fault;
     const MemoryMap map = map_now(f.proc);
-    const bool stacking = x.cfsr & ((1u << 4) | (1u << 12));
     std::optional<MpuDeniedEvent> d;
     if (denied_ && (denied_->pc == x.pc || (x.address_valid && denied_->address == x.address)))
         d = denied_;
     denied_.reset();
-    const std::string insn = disassemble(x.pc);
-    std::string what;
-    if (stacking) {
-        const std::uint32_t at = d ? d->address : x.address;
-        const std::string where = describe_address(map, at);
-        what = fmt::format(
-            "while the core pushed an exception frame for it, the write at {}{} "
-            "was refused (the stack ran out of its memory)",
-            hex(at), where.empty() ? "" : " (" + where + ")");
-    } else if (d) {
-        const std::string where = describe_address(map, d->address);
-        const char* verb = d->kind == static_cast<std::uint8_t>(AccessKind::Write)  ? "write"
-                           : d->kind == static_cast<std::uint8_t>(AccessKind::Read) ? "read"
-                                                                                    : "execute";
-        what = d->kind == static_cast<std::uint8_t>(AccessKind::Execute)
-                   ? fmt::format("tried to execute code at {}{}", hex(d->address),
-                                 where.empty() ? "" : " (" + where + ")")
-                   : fmt::format("{} at {} tried to {} {} bytes at {}{}",
-                                 insn.empty() ? "the instruction" : insn, hex(x.pc), verb, d->size,
-                                 hex(d->address), where.empty() ? "" : " (" + where + ")");
-    } else {
-        what = fmt::format("{} at {}: {}", insn.empty() ? "the instruction" : insn, hex(x.pc),
-                           x.detail.empty() ? "raised a fault" : x.detail);
-    }
-    line(t, fmt::format("FAULT in {} ({}): {}", name(f.proc), f.cause, what));
+    line(t, fmt::format("FAULT in {} ({}): {}", name(f.proc), f.cause, fault_what(f, map, d)));
+
+    // Which region decided and why: from the refusal event, or (instruction fetches, which the
+    // core reports without one) from the process's MPU configuration.
+    const ProcessMemory* m = tracker_.memory(f.proc);
+    std::optional<std::uint32_t> address;
     if (d) {
-        std::string region;
-        if (d->region >= 0)
-            region = fmt::format("region r{} ({}-{}) decided", d->region, hex(d->region_base),
-                                 hex(d->region_base + d->region_size - 1));
-        else
-            region = "no region allowed it";
+        address = d->address;
+        const std::string region =
+            d->region >= 0
+                ? fmt::format("region r{} ({}-{}) decided", d->region, hex(d->region_base),
+                              hex(d->region_base + d->region_size - 1))
+                : std::string("no region allowed it");
         line(t, fmt::format("{}the MPU refused it: {}; {}", kIndent, region, d->reason));
+    } else if ((x.cfsr & kCfsrIaccviol) && m && m->mpu) {
+        address = x.pc;
+        const MpuDecision dec = decide_unprivileged(*m->mpu, x.pc, AccessKind::Execute);
+        std::string region = "no region allowed it";
+        if (dec.region >= 0) {
+            const MpuRegion r{m->mpu->rbar[static_cast<unsigned>(dec.region)],
+                              m->mpu->rasr[static_cast<unsigned>(dec.region)]};
+            region = fmt::format("region r{} ({}-{}) decided", dec.region, hex(r.base()),
+                                 hex(r.base() + r.size_bytes() - 1));
+        }
+        line(t, fmt::format("{}the MPU refused it: {}; {}", kIndent, region, dec.reason));
     }
+    if (address && m && m->known() && *address < m->block_start &&
+        m->block_start - *address <= kStackOverflowSlack)
+        line(t, fmt::format("{}that is just below {}'s RAM block, where its stack grows down: a "
+                            "stack overflow, stopped before it could touch anyone else's memory",
+                            kIndent, name(f.proc)));
     line(t, kIndent + cfsr_text(x.cfsr));
     line(t, fmt::format("{}the process's code never continues past this point; the kernel takes "
                         "over and applies its fault policy",
@@ -387,6 +438,7 @@ void ExplainLog::kernel_message(Picos t, const tock::KernelMessage& k) {
 }
 
 void ExplainLog::finish(Picos end_time) {
+    flush_switch();
     std::string states;
     for (const auto& p : tracker_.view().processes())
         states += fmt::format("{}{} {} (restarts {})", states.empty() ? "" : ", ", p.image.name,

@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "emu/core/events.hpp"
 #include "emu/explain/isolation_state.hpp"
@@ -52,10 +53,13 @@ class ExplainLog {
     void loaded(Picos t, int proc);
     void started(Picos t, const tock::ProcessStarted& s);
     void context_switch(Picos t, const tock::ContextSwitch& c);
+    void flush_switch();
     void syscall(Picos t, const tock::SyscallMade& s);
     void returned(Picos t, const tock::SyscallReturned& r);
     void upcall(Picos t, const tock::UpcallDelivered& u);
     void fault(Picos t, const tock::ProcessFaulted& f);
+    std::string fault_what(const tock::ProcessFaulted& f, const MemoryMap& map,
+                           const std::optional<MpuDeniedEvent>& d) const;
     void kernel_message(Picos t, const tock::KernelMessage& k);
     std::string name(int proc) const;
     std::string region_role(const MapMpuRegion& r, int proc) const;
@@ -68,6 +72,8 @@ class ExplainLog {
     ExplainOptions options_;
     std::size_t disassembler_ = 0;          // capstone handle (csh), 0 when unavailable
     std::optional<MpuDeniedEvent> denied_;  // the refusal behind the next fault
+    // A switch is told after the start it causes (so its MPU lines know the new break).
+    std::optional<std::pair<Picos, tock::ContextSwitch>> pending_switch_;
     std::map<int, std::optional<MpuConfigEvent>> shown_mpu_;  // last MPU printed per process
     std::map<int, std::map<std::uint32_t, std::string>> upcall_names_;  // fn -> "alarm #0"
     std::set<int> loaded_;

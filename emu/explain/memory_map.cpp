@@ -207,7 +207,8 @@ std::string describe_address(const MemoryMap& map, std::uint32_t addr) {
     return "";
 }
 
-std::string unprivileged_access(const MpuConfigEvent& config, std::uint32_t addr) {
+namespace {
+Mpu mpu_from(const MpuConfigEvent& config) {
     Mpu mpu;
     for (unsigned i = 0; i < 8; ++i) {
         mpu.write(Mpu::kRnr, i);
@@ -215,7 +216,17 @@ std::string unprivileged_access(const MpuConfigEvent& config, std::uint32_t addr
         mpu.write(Mpu::kRasr, config.rasr[i]);
     }
     mpu.write(Mpu::kCtrl, config.ctrl);
-    constexpr int kThreadPriority = 256;
+    return mpu;
+}
+constexpr int kThreadPriority = 256;  // thread mode, no boost
+}  // namespace
+
+MpuDecision decide_unprivileged(const MpuConfigEvent& config, std::uint32_t addr, AccessKind kind) {
+    return mpu_from(config).decide_reference(addr, kind, false, kThreadPriority);
+}
+
+std::string unprivileged_access(const MpuConfigEvent& config, std::uint32_t addr) {
+    const Mpu mpu = mpu_from(config);
     std::string out;
     for (auto [kind, letter] : {std::pair{AccessKind::Read, 'R'}, std::pair{AccessKind::Write, 'W'},
                                 std::pair{AccessKind::Execute, 'X'}})

@@ -16,6 +16,7 @@
 
 #include "emu/core/clock.hpp"
 #include "emu/explain/isolation_state.hpp"
+#include "emu/mpu/mpu.hpp"
 
 namespace tockemu::explain {
 
@@ -88,5 +89,7 @@ std::string describe_address(const MemoryMap& map, std::uint32_t addr);
 
 // Unprivileged access the MPU configuration gives at `addr`: "RW-", "R-X", "---".
 std::string unprivileged_access(const MpuConfigEvent& config, std::uint32_t addr);
+// The MPU's decision (deciding region and reason) for one unprivileged access under `config`.
+MpuDecision decide_unprivileged(const MpuConfigEvent& config, std::uint32_t addr, AccessKind kind);
 
 }  // namespace tockemu::explain

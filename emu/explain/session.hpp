@@ -5,6 +5,8 @@
 // `tockemu map`. Observation only: the run is the same with or without it.
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "emu/explain/explain_log.hpp"
@@ -37,6 +39,10 @@ class ExplainSession {
     // drop the reference; only finish(end_time) and the accessors may be used afterwards.
     void forget_machine() { machine_ = nullptr; }
 
+    // When the log shares a terminal with a UART's output: a log line that arrives while that
+    // UART is mid-line waits until the line is finished, so neither is cut in two.
+    void interleave_with_console(unsigned usart);
+
     const tock::TockView& view() const { return view_; }
     const IsolationTracker& tracker() const { return tracker_; }
 
@@ -47,14 +53,35 @@ class ExplainSession {
     std::unique_ptr<ExplainLog> log_;
     std::vector<TockListener> listeners_;
     EventHub::Handle subscription_ = 0;
+    void write(std::string_view line);
+    void on_console(const Event& e);
+    ExplainLog::Sink sink_;
+    std::optional<unsigned> console_;
+    bool console_mid_line_ = false;
+    bool console_line_ended_ = false;  // '\n' published; it is written right after the event
+    std::string held_;
 };
 
 // The machine's symbol table as the map wants it.
 SymbolLookup machine_symbols(const Machine& machine);
 
-// `--explain` in one call: a session writing its log to `out` (whole lines). Keep the returned
-// object alive for the run and call finish() at the end.
+// `--explain` in one call: a session writing its log to `out` (whole lines), interleaved with
+// the console UART's lines. Keep the returned object alive for the run; finish() at the end.
 std::unique_ptr<ExplainSession> install_explain(Machine& machine, ExplainLog::Sink out,
                                                 ExplainOptions options = {});
+
+// `--explain` for runs whose machine someone else owns (the scenario runner): attacher() goes
+// into scenario::RunOptions::attach; after the run, text() is the whole log with its end line.
+class DeferredExplain {
+  public:
+    explicit DeferredExplain(ExplainOptions options = {}) : options_(options) {}
+    std::function<void(Machine&)> attacher();
+    std::string text(Picos end_time);
+
+  private:
+    ExplainOptions options_;
+    std::string log_;
+    std::unique_ptr<ExplainSession> session_;
+};
 
 }  // namespace tockemu::explain

@@ -1,0 +1,68 @@
+// The lab course (docs/lab/) runs in CI: every lab's scenario passes under the real runner, every
+// scenario has its page, and the timing lab replays bit for bit.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "emu/scenario/report.hpp"
+#include "tests/explain/lab_harness.hpp"
+
+namespace tockemu::explain {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> lab_scenarios() {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(testing::lab_dir()))
+        if (e.path().extension() == ".yaml") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+class LabScenario : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(LabScenario, PassesUnderTheRealRunner) {
+    scenario::RunOptions o;
+    o.firmware_dir = TOCKEMU_FIRMWARE_DIR;
+    const auto r = scenario::run_scenario_file(GetParam(), o);
+    ASSERT_EQ(r.verdict, scenario::ScenarioResult::Verdict::Pass)
+        << r.error << scenario::format_verdict(r);
+}
+
+TEST_P(LabScenario, HasItsPage) {
+    fs::path page = GetParam();
+    page.replace_extension(".md");
+    ASSERT_TRUE(fs::exists(page)) << page;
+    const std::string text = testing::read_text(page);
+    EXPECT_NE(text.find(GetParam().filename().string()), std::string::npos)
+        << page << " should name its scenario file";
+}
+
+INSTANTIATE_TEST_SUITE_P(Labs, LabScenario, ::testing::ValuesIn(lab_scenarios()),
+                         [](const ::testing::TestParamInfo<fs::path>& info) {
+                             std::string n = info.param.stem().string();
+                             for (char& c : n)
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return n;
+                         });
+
+TEST(LabCourse, HasFiveToEightLabs) {
+    const auto labs = lab_scenarios();
+    EXPECT_GE(labs.size(), 5u);
+    EXPECT_LE(labs.size(), 8u);
+    EXPECT_TRUE(fs::exists(testing::lab_dir() / "README.md"));
+}
+
+TEST(LabCourse, TimingLabReplaysExactly) {
+    const auto a = testing::run_lab("07-timing-determinism.yaml", ExplainOptions{false, false});
+    const auto b = testing::run_lab("07-timing-determinism.yaml", ExplainOptions{false, false});
+    ASSERT_EQ(a.result.verdict, scenario::ScenarioResult::Verdict::Pass);
+    EXPECT_EQ(a.result.trace_hash, b.result.trace_hash);
+    EXPECT_EQ(a.result.instructions, b.result.instructions);
+    EXPECT_EQ(a.result.console, b.result.console);
+    EXPECT_EQ(a.log, b.log);
+}
+
+}  // namespace
+}  // namespace tockemu::explain
