@@ -98,6 +98,13 @@ void Engine::reset_session() {
     thread_list_.clear();
 }
 
+void Engine::remove_all_stops() {
+    for (const auto& [addr, use] : breaks_) target_.remove_breakpoint(addr);
+    breaks_.clear();
+    for (const auto& w : watches_) target_.remove_watchpoint(w.addr, w.len, w.kind);
+    watches_.clear();
+}
+
 Engine::Reply Engine::handle(std::string_view packet) {
     Action action = Action::None;
     std::string reply = dispatch(packet, action);

@@ -30,6 +30,9 @@ class Engine {
     bool no_ack_mode() const { return no_ack_; }
     // A fresh connection starts with acks on and all threads selected.
     void reset_session();
+    // The debugger left (detach, kill, or the connection dropped): remove every breakpoint and
+    // watchpoint it set, so the guest runs on exactly as undebugged.
+    void remove_all_stops();
 
   private:
     std::string dispatch(std::string_view packet, Action& action);

@@ -60,7 +60,10 @@ bool Server::accept_connection(bool block) {
 }
 
 void Server::close_connection() {
-    if (conn_fd_ >= 0) ::close(conn_fd_);
+    if (conn_fd_ >= 0) {
+        ::close(conn_fd_);
+        engine_.remove_all_stops();
+    }
     conn_fd_ = -1;
 }
 
