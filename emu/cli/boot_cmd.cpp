@@ -89,11 +89,7 @@ int boot(const std::vector<std::string>& args) {
         std::fwrite(text.data(), 1, text.size(), f);
         std::fflush(f);
     });
-    const auto explainer =
-        vm.count("explain") ? explain::install_explain(m, [](std::string_view line) {
-            std::fwrite(line.data(), 1, line.size(), stdout);
-        })
-                            : nullptr;
+    const auto explainer = vm.count("explain") ? explain::install_explain_on_stdout(m) : nullptr;
     m.reset();
     RunResult r;
     try {

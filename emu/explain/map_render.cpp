@@ -24,6 +24,7 @@ constexpr double kLaneWidth = 22;  // one MPU region lane beside a bar
 constexpr double kMinBand = 30;    // height of bands up to 256 bytes (two text lines)
 constexpr double kMaxBand = 90;    // cap for huge bands
 constexpr double kMarkerGap = 3 * (kLaneWidth + 4);  // marker labels start right of 3 lanes
+constexpr double kCharWidth = 6.2;                   // average advance of the 11px label font
 constexpr double kPerDoubling = 7;                   // extra height per doubling above 256 bytes
 
 std::string hex(std::uint32_t v) {
@@ -154,10 +155,15 @@ void draw_bands(std::string& svg, const std::vector<MapBand>& bands, const Colum
             fill_for(b.kind), xml_escape(b.label), hex(b.start), hex(b.end - 1),
             size_text(b.end - b.start));
         const double mid = top + h / 2;
+        // Long labels are squeezed into the bar rather than running over its edge.
+        const std::string fit =
+            b.label.size() * kCharWidth > kBarWidth - 8
+                ? fmt::format(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", kBarWidth - 8)
+                : std::string();
         svg += fmt::format(
-            "<text x=\"{}\" y=\"{:.1f}\" class=\"label\">{}</text>\n<text x=\"{}\" "
+            "<text x=\"{}\" y=\"{:.1f}\" class=\"label\"{}>{}</text>\n<text x=\"{}\" "
             "y=\"{:.1f}\" class=\"size\">{}</text>\n",
-            x + kBarWidth / 2, mid - 2, xml_escape(b.label), x + kBarWidth / 2, mid + 10,
+            x + kBarWidth / 2, mid - 2, fit, xml_escape(b.label), x + kBarWidth / 2, mid + 10,
             size_text(b.end - b.start));
         // Start address at the band's bottom edge; skip it when it would overprint the last.
         const double by = top + h;
@@ -239,8 +245,8 @@ std::string render_svg(const MemoryMap& map) {
     const double legend_top = std::max(flash.bottom(), ram.bottom()) + 30;
     const double height = legend_top + 30 + 16.0 * (map.mpu.size() + 2);
     std::string svg = fmt::format(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1260\" height=\"{:.0f}\" "
-        "viewBox=\"0 0 1260 {:.0f}\" font-family=\"DejaVu Sans, Arial, sans-serif\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1360\" height=\"{:.0f}\" "
+        "viewBox=\"0 0 1360 {:.0f}\" font-family=\"DejaVu Sans, Arial, sans-serif\">\n"
         "<style>.label{{font-size:11px;text-anchor:middle}} .size{{font-size:10px;"
         "text-anchor:middle;fill:#444}} .addr{{font-size:10px;font-family:monospace;"
         "text-anchor:end}} .lane{{font-size:10px;text-anchor:middle;font-weight:bold}} "

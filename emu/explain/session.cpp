@@ -1,5 +1,7 @@
 #include "emu/explain/session.hpp"
 
+#include <cstdio>
+
 namespace tockemu::explain {
 
 namespace {
@@ -90,6 +92,17 @@ std::unique_ptr<ExplainSession> install_explain(Machine& machine, ExplainLog::Si
     auto session = std::make_unique<ExplainSession>(machine, std::move(out), options);
     session->interleave_with_console(kConsoleUsart);
     return session;
+}
+
+std::unique_ptr<ExplainSession> install_explain_on_stdout(Machine& machine,
+                                                          ExplainOptions options) {
+    return install_explain(
+        machine,
+        [](std::string_view line) {
+            std::fwrite(line.data(), 1, line.size(), stdout);
+            std::fflush(stdout);
+        },
+        options);
 }
 
 std::function<void(Machine&)> DeferredExplain::attacher() {

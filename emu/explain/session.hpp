@@ -70,6 +70,10 @@ SymbolLookup machine_symbols(const Machine& machine);
 std::unique_ptr<ExplainSession> install_explain(Machine& machine, ExplainLog::Sink out,
                                                 ExplainOptions options = {});
 
+// The same, writing to stdout (flushed per line, so the log keeps pace with the console).
+std::unique_ptr<ExplainSession> install_explain_on_stdout(Machine& machine,
+                                                          ExplainOptions options = {});
+
 // `--explain` for runs whose machine someone else owns (the scenario runner): attacher() goes
 // into scenario::RunOptions::attach; after the run, text() is the whole log with its end line.
 class DeferredExplain {
