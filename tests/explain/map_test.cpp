@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -151,6 +153,46 @@ TEST(MemoryMapSvg, BandAndMpuBoundariesMatchTheProcess) {
 
     // The app break marker.
     EXPECT_NE(svg.find(fmt::format("data-address=\"0x{:08x}\"", mem.app_break)), std::string::npos);
+}
+
+namespace fs = std::filesystem;
+
+// tests/explain/golden/<name>; TOCKEMU_UPDATE_GOLDEN=1 rewrites it (review the diff).
+void expect_golden_file(const std::string& name, const std::string& actual) {
+    const fs::path file = fs::path(TOCKEMU_SOURCE_DIR) / "tests" / "explain" / "golden" / name;
+    if (std::getenv("TOCKEMU_UPDATE_GOLDEN")) {
+        std::ofstream(file, std::ios::binary) << actual;
+        GTEST_SKIP() << "rewrote " << file;
+    }
+    ASSERT_TRUE(fs::exists(file)) << file << " missing; run with TOCKEMU_UPDATE_GOLDEN=1";
+    EXPECT_TRUE(testing::read_text(file) == actual) << file << " differs; the new version is:\n"
+                                                    << actual.substr(0, 4000);
+}
+
+// Maps of `process` at every switch to it.
+std::vector<MemoryMap> maps_at_switches(const std::string& lab, const std::string& process) {
+    std::vector<MemoryMap> maps;
+    run_lab(lab, ExplainOptions{false, false}, [&](Machine&, ExplainSession& s) {
+        s.add_listener([&maps, &s, process](const tock::TockEvent& e) {
+            const auto* sw = std::get_if<tock::ContextSwitch>(&e.payload);
+            const tock::Process* p = s.view().find(process);
+            if (sw && p && sw->to == p->index) maps.push_back(s.map(sw->to));
+        });
+    });
+    return maps;
+}
+
+TEST(MemoryMapGolden, Lab01HelloPictureAndTable) {
+    const auto maps = maps_at_switches("01-hello-memory-map.yaml", "hello");
+    ASSERT_GE(maps.size(), 2u);
+    expect_golden_file("lab01_map.svg", render_svg(maps.back()));
+    expect_golden_file("lab01_map.txt", render_text(maps.back(), false));
+}
+
+TEST(MemoryMapGolden, Lab02ExecRamTableBeforeItsFault) {
+    const auto maps = maps_at_switches("02-mpu-at-work.yaml", "fault_exec_ram");
+    ASSERT_GE(maps.size(), 2u);
+    expect_golden_file("lab02_map.txt", render_text(maps[1], false));
 }
 
 TEST(MemoryMapSvg, SameRunSamePicture) {
