@@ -128,7 +128,7 @@ void ExplainLog::line(Picos t, const std::string& text) {
 
 std::string ExplainLog::name(int proc) const {
     const tock::Process* p = tracker_.view().process(proc);
-    return p ? p->image.name : "the kernel";
+    return p ? p->image.name : "unidentified unprivileged code";
 }
 
 MemoryMap ExplainLog::map_now(int proc) const {
@@ -182,8 +182,10 @@ void ExplainLog::on_tock(const tock::TockEvent& e) {
                                          p.restart ? ": the kernel will start it again"
                                                    : ": the kernel ends it"));
             } else if constexpr (std::is_same_v<T, tock::KernelFault>) {
-                line(e.time, fmt::format("KERNEL FAULT in privileged code at pc {} {}: {}",
-                                         hex(p.fault.pc), disassemble(p.fault.pc), p.fault.detail));
+                const std::string fn = symbolize_ ? symbolize_(p.fault.pc) : std::string();
+                line(e.time, fmt::format("KERNEL FAULT in privileged code at pc {}{} {}: {}",
+                                         hex(p.fault.pc), fn.empty() ? "" : " (" + fn + ")",
+                                         disassemble(p.fault.pc), p.fault.detail));
                 line(e.time, kIndent + cfsr_text(p.fault.cfsr));
             } else if constexpr (std::is_same_v<T, tock::KernelMessage>) {
                 kernel_message(e.time, p);

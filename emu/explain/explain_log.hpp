@@ -45,6 +45,9 @@ class ExplainLog {
     void on_tock(const tock::TockEvent& e);
     void finish(Picos end_time);
 
+    // Names kernel code addresses ("cortexm_halt+0x2") in kernel fault lines.
+    void set_symbolizer(std::function<std::string(std::uint32_t)> s) { symbolize_ = std::move(s); }
+
     // "`str r1, [r0]`" for the Thumb instruction at `pc`, or "" when unreadable.
     std::string disassemble(std::uint32_t pc) const;
 
@@ -68,6 +71,7 @@ class ExplainLog {
     const IsolationTracker& tracker_;
     tock::MemoryReader read_;
     SymbolLookup symbols_;
+    std::function<std::string(std::uint32_t)> symbolize_;
     Sink out_;
     ExplainOptions options_;
     std::size_t disassembler_ = 0;          // capstone handle (csh), 0 when unavailable

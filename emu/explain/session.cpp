@@ -26,6 +26,7 @@ ExplainSession::ExplainSession(Machine& machine, ExplainLog::Sink log, ExplainOp
                 return machine.read_memory(a, out);
             },
             machine_symbols(machine), [this](std::string_view line) { write(line); }, options);
+    if (log_) log_->set_symbolizer([&machine](std::uint32_t a) { return machine.symbolize(a); });
     view_.add_listener([this](const tock::TockEvent& e) {
         tracker_.on_tock(e);
         if (log_) log_->on_tock(e);

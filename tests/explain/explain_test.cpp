@@ -131,6 +131,28 @@ TEST(Explain, RestartsAreCounted) {
         << run.log;
 }
 
+TEST(Explain, PanicPolicyIsToldAsPolicyPanicAndLockup) {
+    const auto run =
+        run_lab((fs::path(TOCKEMU_SOURCE_DIR) / "tests" / "explain" / "panic_policy.yaml").string(),
+                ExplainOptions{false, false});
+    ASSERT_EQ(run.result.verdict, scenario::ScenarioResult::Verdict::Pass) << run.result.error;
+    const std::string& log = run.log;
+    const auto policy = log.find("kernel fault policy for fault_null_deref");
+    const auto panic = log.find("KERNEL PANIC");
+    const auto halt = log.find("KERNEL FAULT in privileged code at pc 0x");
+    const auto lockup = log.find("LOCKUP of the core");
+    ASSERT_NE(policy, std::string::npos) << log;
+    EXPECT_NE(log.find("panic: the whole kernel stops", policy), std::string::npos) << log;
+    ASSERT_NE(panic, std::string::npos) << log;
+    ASSERT_NE(halt, std::string::npos) << log;
+    ASSERT_NE(lockup, std::string::npos) << log;
+    EXPECT_LT(policy, panic);
+    EXPECT_LT(panic, halt);
+    EXPECT_LT(halt, lockup);
+    EXPECT_NE(log.find("(cortexm_halt+", halt), std::string::npos) << "kernel pc symbolized";
+    EXPECT_NE(log.find("`udf", halt), std::string::npos) << log;
+}
+
 TEST(Explain, LogIsDeterministicAndOnlyObserves) {
     const auto a = run_lab("02-mpu-at-work.yaml");
     const auto b = run_lab("02-mpu-at-work.yaml");
