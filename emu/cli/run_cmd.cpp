@@ -18,6 +18,7 @@
 
 #include "emu/cli/command.hpp"
 #include "emu/explain/session.hpp"
+#include "emu/gdb/cli_options.hpp"
 #include "emu/scenario/report.hpp"
 #include "emu/scenario/runner.hpp"
 
@@ -85,7 +86,8 @@ int run(const std::vector<std::string>& args) {
     std::uint64_t seed = 0;
     po::options_description opts(
         "usage: tockemu run FILE_OR_DIR... [--junit F] [--json F] [-j N] [--shard K/N]\n"
-        "                   [--seed S] [--trace F] [--summary] [--firmware DIR]\n\n"
+        "                   [--seed S] [--trace F] [--summary] [--console] [--explain]\n"
+        "                   [--firmware DIR] [--gdb PORT | -s] [-S]\n\n"
         "Runs scenario files (directories: every *.yaml inside, recursively). Prints one verdict\n"
         "line per scenario and, for each failed expectation, what was expected and what\n"
         "happened. Exit status 0 when all pass, 1 when any fails or cannot run, 2 on bad usage.\n"
@@ -100,7 +102,10 @@ int run(const std::vector<std::string>& args) {
         "write the JSON-lines event trace (several scenarios: F-<name>.jsonl) and print the "
         "per-process summary")("summary", "print the per-process summary of every scenario")(
         "firmware", po::value(&firmware), "firmware build directory (kernel/, apps/)")(
-        "explain", "narrate what matters for isolation, one line per event (docs/lab/)");
+        "explain", "narrate what matters for isolation, one line per event (docs/lab/)")(
+        "console", "print each scenario's console output before its verdict");
+    gdb::GdbCliOptions gdb_options;
+    gdb::add_gdb_options(opts, gdb_options);
     po::options_description hidden;
     hidden.add_options()("input", po::value(&inputs)->composing());
     po::options_description all;
@@ -141,6 +146,11 @@ int run(const std::vector<std::string>& args) {
         fmt::print(stderr, "tockemu run: {}\n", error);
         return 2;
     }
+    if (gdb_options.enabled() && files.size() != 1) {
+        fmt::print(stderr, "tockemu run: --gdb debugs exactly one scenario, got {}\n",
+                   files.size());
+        return 2;
+    }
     std::vector<fs::path> mine;
     for (std::size_t i = 0; i < files.size(); ++i)
         if (i % shard.n == shard.k - 1) mine.push_back(files[i]);
@@ -168,6 +178,10 @@ int run(const std::vector<std::string>& args) {
             o.trace_file = trace_path(trace, mine[i], mine.size());
             explain::DeferredExplain ex;
             if (vm.count("explain")) o.attach = ex.attacher();
+            if (gdb_options.enabled())
+                o.run = [&](Machine& m, Picos budget) {
+                    return gdb::run_with_gdb(m, gdb_options, budget);
+                };
             ScenarioResult r = scenario::run_scenario_file(mine[i], o);
             if (vm.count("explain")) explained[i] = ex.text(r.virtual_time);
             std::lock_guard lock(mu);
@@ -178,6 +192,8 @@ int run(const std::vector<std::string>& args) {
             while (printed < mine.size() && done[printed]) {
                 const ScenarioResult& p = results[printed++];
                 fmt::print("{}", explained[printed - 1]);
+                if (vm.count("console") && !p.console.empty())
+                    fmt::print("{}{}", p.console, p.console.back() == '\n' ? "" : "\n");
                 fmt::print("{}", scenario::format_verdict(p));
                 if (summary && p.verdict != ScenarioResult::Verdict::Error)
                     fmt::print("  trace hash {}\n{}", p.trace_hash, p.process_summary);

@@ -141,6 +141,7 @@ class Run {
     }
 
     void load(const RunOptions& o) {
+        run_ = o.run;
         const fs::path kernel = s_.kernel.value_or(o.firmware_dir / "kernel" / "hail_kernel.elf");
         if (!fs::exists(kernel))
             throw RunError(fmt::format("kernel ELF {} not found ({})", kernel.string(),
@@ -193,7 +194,7 @@ class Run {
         for (const auto& a : s_.timeline)
             if (a.at) schedule(a, *a.at);
 
-        const RunResult r = machine_.run_until(s_.budget);
+        const RunResult r = run_ ? run_(machine_, s_.budget) : machine_.run_until(s_.budget);
         const Picos end = machine_.clock().now();
         record_.console.flush(end);
         trace_.finish(end);
@@ -442,6 +443,7 @@ class Run {
     std::vector<Trigger> triggers_;
     std::vector<Injection> injections_;
     std::string line_;
+    std::function<RunResult(Machine&, Picos)> run_;
     std::uint64_t line_no_ = 0;
     bool ended_ = false;
 };

@@ -22,6 +22,9 @@ struct RunOptions {
     // Called once the kernel and apps are loaded, before reset: observers such as explain mode
     // (emu/explain) subscribe to the machine's events here. Observation only.
     std::function<void(Machine&)> attach;
+    // Runs the machine to the scenario's budget; default Machine::run_until. `tockemu run --gdb`
+    // puts the GDB server here, which decides only when the guest stops, never what it computes.
+    std::function<RunResult(Machine&, Picos)> run;
 };
 
 // One expectation's outcome, self-contained (no pointers into the Scenario).
