@@ -15,6 +15,7 @@
 #include "emu/gdb/cli_options.hpp"
 #include "emu/machine/duration.hpp"
 #include "emu/machine/machine.hpp"
+#include "emu/mpu/mpu_trace.hpp"
 
 namespace tockemu::cli {
 
@@ -27,7 +28,8 @@ int boot(const std::vector<std::string>& args) {
     std::uint64_t core_hz = 48'000'000;
     po::options_description opts(
         "usage: tockemu boot --kernel FILE.elf [--app FILE.tbf ...] [--flash FILE.bin]\n"
-        "                    [--time DURATION] [--core-hz N]\n\n"
+        "                    [--time DURATION] [--core-hz N] [--explain] [--trace-mpu]\n"
+        "                    [--gdb PORT | -s] [-S]\n\n"
         "Boots the SAM4L Hail machine. Console (USART0) and semihosting output go to stdout.\n"
         "Exit status: the semihosting exit code; 0 when the time limit is reached; non-zero with\n"
         "a message on lockup or bad input.\n\noptions");
@@ -37,7 +39,10 @@ int boot(const std::vector<std::string>& args) {
         "flash", po::value(&flash), "raw flash image loaded at 0x0 (e.g. a bootloader)")(
         "time", po::value(&time), "virtual-time limit, e.g. 500ms, 2s, 10us (default 10s)")(
         "core-hz", po::value(&core_hz), "initial core clock in Hz (default 48000000)")(
-        "explain", "narrate what matters for isolation on stdout, one line per event (docs/lab/)");
+        "explain", "narrate what matters for isolation on stdout, one line per event (docs/lab/)")(
+        "trace-mpu",
+        "print every MPU configuration the guest installs and every access the MPU "
+        "refuses, as readable tables, on stderr");
     gdb::GdbCliOptions gdb_options;  // --gdb PORT, -s, -S (emu/gdb/cli_options.hpp)
     gdb::add_gdb_options(opts, gdb_options);
     po::variables_map vm;
@@ -90,6 +95,13 @@ int boot(const std::vector<std::string>& args) {
         std::fflush(f);
     });
     const auto explainer = vm.count("explain") ? explain::install_explain_on_stdout(m) : nullptr;
+    // On stderr: on stdout the tables would interleave with console output mid-line.
+    const auto flush_mpu_trace =
+        vm.count("trace-mpu")
+            ? install_mpu_trace(
+                  m.events(),
+                  [](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stderr); })
+            : std::function<void()>{};
     m.reset();
     RunResult r;
     try {
@@ -99,6 +111,7 @@ int boot(const std::vector<std::string>& args) {
         return 2;
     }
     if (explainer) explainer->finish();
+    if (flush_mpu_trace) flush_mpu_trace();
     std::fflush(stdout);
     spdlog::info("stopped after {} instructions at {} ps of virtual time, pc={:#010x} {}",
                  m.instructions(), m.clock().now(), m.reg(CoreReg::PC),
