@@ -54,6 +54,9 @@ struct TbInfo {
     std::uint32_t addr = 0xFFFFFFFF;
     std::uint32_t size = 0;
     std::uint32_t count = 0;
+    // Fetch-check generation (Impl::fetch_gen) at which this block's start was found
+    // executable: while it matches, the block needs no MPU fetch check.
+    std::uint32_t fetch_ok = 0;
 };
 
 struct MmioRange {
@@ -231,6 +234,13 @@ struct CortexM4::Impl {
         }
         return s;
     }
+    // Drops every translated block, memory by memory. Invalidating the code ranges costs
+    // microseconds where UC_CTL_TB_FLUSH costs ~45 ms (unicorn.md §6.4).
+    void drop_all_code() {
+        for (const auto& m : ctx.bus.memories())
+            uc_ctl_remove_cache(uc, m->base, std::uint64_t{m->base} + m->bytes.size());
+        for (auto& t : tbs) t = TbInfo{};
+    }
     // The privileged-safe sequence of unicorn.md §7.2: mode, privilege and both stack pointers.
     void set_core(std::uint32_t ipsr, std::uint32_t control, std::uint32_t msp, std::uint32_t psp) {
         wr(UC_ARM_REG_IPSR, 1);
@@ -313,6 +323,8 @@ struct CortexM4::Impl {
                std::optional<std::uint32_t> xpsr_override = std::nullopt);
     void tail_chain(unsigned n, std::uint32_t exc_return);
     void exception_return(std::uint32_t exc_return);
+    void unstacking_error(FaultClass cls, std::uint32_t cfsr_bit, std::uint32_t exc_return,
+                          std::uint32_t addr);
     void raise_fault(FaultClass cls, std::uint32_t cfsr_bits, std::uint32_t return_address,
                      std::optional<std::uint32_t> address, std::string detail,
                      std::optional<std::uint32_t> xpsr_override = std::nullopt);
@@ -347,6 +359,27 @@ struct CortexM4::Impl {
     }
     Picos run_deadline = 0;
     int cached_prio = kThreadPriority;  // execution priority while unprivileged code runs
+    // MPU fetch checks in the block hook: on while unprivileged with the MPU on, or while some
+    // region can deny a privileged fetch. fetch_gen names the current (MPU configuration,
+    // privilege, priority) state; blocks remember the generation they were checked under.
+    bool fetch_checks = false;
+    std::uint32_t fetch_gen = 1;
+    std::uint64_t fetch_key_mpu = ~0ull;
+    bool fetch_key_unpriv = false;
+    int fetch_key_prio = 0;
+    bool fetch_checks_wanted() const {
+        return mpu.enabled() && (unprivileged || mpu.privileged_fetch_checks_needed());
+    }
+    void arm_fetch_checks() {
+        fetch_checks = fetch_checks_wanted();
+        if (mpu.generation() != fetch_key_mpu || unprivileged != fetch_key_unpriv ||
+            cached_prio != fetch_key_prio) {
+            fetch_key_mpu = mpu.generation();
+            fetch_key_unpriv = unprivileged;
+            fetch_key_prio = cached_prio;
+            ++fetch_gen;
+        }
+    }
     std::uint64_t run_insn_limit = UINT64_MAX;
 };
 
@@ -453,6 +486,8 @@ void CortexM4::reset(std::uint32_t vtor) {
 }
 
 void CortexM4::mpu_changed() {
+    // Blocks already checked for execute access must be checked again under the new regions.
+    ++impl_->fetch_gen;
     impl_->privilege_check = true;
     force_boundary();
 }
@@ -527,11 +562,12 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
         }
         if (!stop && I.privilege_check) {
             I.privilege_check = false;
-            // Privilege or MPU configuration changed: restart re-arms the MPU hook if needed.
+            // Privilege or MPU configuration changed: restart re-arms the MPU hooks if needed.
             const bool priv_checks = I.mpu.enabled() && I.mpu.privileged_checks_needed();
             stop = I.is_unprivileged() != I.unprivileged ||
                    (I.mpu_checks_active() && !I.mpu_hook) ||
-                   (priv_checks && !I.privileged_checks_translated);
+                   (priv_checks && !I.privileged_checks_translated) ||
+                   I.fetch_checks_wanted() != I.fetch_checks;
         }
         I.poll_masks = false;
         if (!stop && I.exc.any_pending_enabled()) {
@@ -539,15 +575,6 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
                 stop = true;
             else
                 I.poll_masks = true;  // masked: look again at every block until it changes
-        }
-        if (!stop && I.mpu_checks_active()) {
-            const MpuDecision d =
-                I.mpu.check(addr, AccessKind::Execute, !I.unprivileged, I.cached_prio);
-            if (!d.allowed) {
-                I.cause = StopCause::MpuFetch;
-                I.denied = {addr, AccessKind::Execute, 2, d, {}};
-                stop = true;
-            }
         }
         if (stop) {
             spdlog::trace("boundary stop at {:#010x}: req={} limit={} executed={} pending={}", addr,
@@ -557,8 +584,21 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             uc_emu_stop(I.uc);
             return;
         }
-        // While unprivileged with the MPU on, every block start is checked for execute access.
-        stop_at_ = (I.poll_masks || I.mpu_checks_active()) ? executed_ : I.limit;
+        stop_at_ = I.poll_masks ? executed_ : I.limit;
+    }
+    // MPU fetch check of the block start, once per block and MPU/privilege state (the verdict
+    // is remembered in the slot until Impl::fetch_gen moves on).
+    if (I.fetch_checks && slot.fetch_ok != I.fetch_gen) [[unlikely]] {
+        const MpuDecision d =
+            I.mpu.check(addr, AccessKind::Execute, !I.unprivileged, I.cached_prio);
+        if (!d.allowed) {
+            I.cause = StopCause::MpuFetch;
+            I.denied = {addr, AccessKind::Execute, 2, d, {}};
+            I.block_stop_pc = addr;
+            uc_emu_stop(I.uc);
+            return;
+        }
+        slot.fetch_ok = I.fetch_gen;
     }
     I.last_tb_addr = addr;
     I.last_tb_size = size;
@@ -749,23 +789,48 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
     const std::uint32_t exc_return = !from_thread
                                          ? EXC_RETURN_HANDLER
                                          : (on_psp ? EXC_RETURN_THREAD_PSP : EXC_RETURN_THREAD_MSP);
+    unsigned taken = n;
+    if (stack_fault) {
+        // A stacking error is a derived exception of this entry, treated as a late arrival
+        // (B1.5.15): its escalation is judged against the priority of the context being
+        // preempted, and of the original and the derived exception the higher-priority one is
+        // taken (ties: lower number, so MemManage beats an SVC of equal priority) while the
+        // other stays pending; no second frame is pushed. Derived while entering HardFault, it
+        // merges into that HardFault (the handler sees MSTKERR/STKERR and FORCED). Lockup only
+        // when the preempted context already ran at priority <= -1.
+        scs.faults().cfsr |= stack_fault;
+        (void)stack_fault_addr;  // MMFAR/BFAR are not valid for stacking errors
+        unsigned derived = stack_fault == scb::MSTKERR ? exc::kMemManage : exc::kBusFault;
+        if (!exc.fault_enabled(derived) ||
+            exc.group_priority(exc.priority(derived)) >= prio_before) {
+            scs.faults().hfsr |= scb::FORCED;
+            derived = exc::kHardFault;
+        }
+        if (derived == exc::kHardFault && prio_before <= -1)
+            return lockup(st.pc, "stacking error while in HardFault");
+        if (n != exc::kHardFault) {
+            exc.set_pending(n, true);
+            exc.set_pending(derived, true);
+            taken = exc.preempting(prio_before).value_or(derived);
+        }
+    }
 
-    set_core(n, s.control & ~CONTROL_SPSEL, msp, psp);
-    wr(UC_ARM_REG_XPSR, (st.xpsr & 0xF80F0000u) | XPSR_T | n);
+    set_core(taken, s.control & ~CONTROL_SPSEL, msp, psp);
+    wr(UC_ARM_REG_XPSR, (st.xpsr & 0xF80F0000u) | XPSR_T | taken);
     wr(UC_ARM_REG_LR, exc_return);
-    exc.activate(n);
+    exc.activate(taken);
     unprivileged = false;
     core.sleeping_ = false;
 
     bool ok = false;
-    const std::uint32_t handler = vector(n, ok);
+    const std::uint32_t handler = vector(taken, ok);
     if (ctx.events.active())
-        publish(ExceptionEntryEvent{n, st.pc & ~1u, frame, from_thread, on_psp, unpriv});
+        publish(ExceptionEntryEvent{taken, st.pc & ~1u, frame, from_thread, on_psp, unpriv});
     if (!ok) {
         scs.faults().hfsr |= scb::VECTTBL;
-        if (n == exc::kHardFault || n == exc::kNmi)
-            return lockup(st.pc, fmt::format("vector table read for exception {} failed", n));
-        exc.deactivate(n);
+        if (taken == exc::kHardFault || taken == exc::kNmi)
+            return lockup(st.pc, fmt::format("vector table read for exception {} failed", taken));
+        exc.deactivate(taken);
         exc.activate(exc::kHardFault);
         set_core(exc::kHardFault, s.control & ~CONTROL_SPSEL, msp, psp);
         wr(UC_ARM_REG_XPSR, XPSR_T | exc::kHardFault);
@@ -776,24 +841,6 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
         return;
     }
     set_pc(handler & ~1u);
-    if (stack_fault) {
-        // A stacking error is a derived exception of this entry (B1.5.15). Its escalation is
-        // judged against the priority of the context being preempted, not of the exception
-        // being entered. Derived while entering HardFault, it merges into that HardFault (the
-        // handler sees MSTKERR/STKERR and FORCED); otherwise it is pended and preempts at once
-        // if it may. Lockup only when the preempted context already ran at priority <= -1.
-        scs.faults().cfsr |= stack_fault;
-        (void)stack_fault_addr;  // MMFAR/BFAR are not valid for stacking errors
-        unsigned target = stack_fault == scb::MSTKERR ? exc::kMemManage : exc::kBusFault;
-        if (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio_before) {
-            scs.faults().hfsr |= scb::FORCED;
-            target = exc::kHardFault;
-        }
-        if (target == exc::kHardFault && prio_before <= -1)
-            return lockup(st.pc, "stacking error while in HardFault");
-        if (target == exc::kHardFault && n == exc::kHardFault) return;
-        exc.set_pending(target, true);
-    }
 }
 
 void CortexM4::Impl::tail_chain(unsigned n, std::uint32_t exc_return) {
@@ -862,6 +909,31 @@ void CortexM4::Impl::raise_fault(FaultClass cls, std::uint32_t cfsr_bits,
     enter(target, return_address, xpsr_override);
 }
 
+void CortexM4::Impl::unstacking_error(FaultClass cls, std::uint32_t cfsr_bit,
+                                      std::uint32_t exc_return, std::uint32_t addr) {
+    // A derived exception of the return (B1.5.15): the returning exception is already
+    // deactivated, so the fault is judged against the context being returned to and entered
+    // tail-chained, on the frame left in place with the same EXC_RETURN in LR (QEMU does the
+    // same). MMFAR/BFAR are not valid for unstacking errors.
+    FaultStatus& fs = scs.faults();
+    fs.cfsr |= cfsr_bit;
+    unsigned target = cls == FaultClass::MemManage ? exc::kMemManage : exc::kBusFault;
+    const int prio = exec_priority();
+    if (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio) {
+        fs.hfsr |= scb::FORCED;
+        target = exc::kHardFault;
+    }
+    const std::string detail =
+        fmt::format("{}: unstacking from {:#010x} failed",
+                    cfsr_bit == scb::MUNSTKERR ? "MUNSTKERR" : "UNSTKERR", addr);
+    if (ctx.events.active())
+        publish(FaultEvent{cls, exc_return, 0, false, fs.cfsr, fs.hfsr, false, detail});
+    spdlog::debug("fault on return via {:#010x}: {} (cfsr={:#010x} hfsr={:#010x})", exc_return,
+                  detail, fs.cfsr, fs.hfsr);
+    if (target == exc::kHardFault && prio <= -1) return lockup(exc_return, detail);
+    tail_chain(target, exc_return);
+}
+
 void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
     Sys s = read_sys();
     const unsigned returning = s.ipsr;
@@ -918,12 +990,8 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
         const std::uint32_t a = sp + 4 * i;
         const bool mpu_ok = mpu_allows(a, AccessKind::Read, !unpriv_target);
         if (!mpu_ok || !read_word(a, w[i])) {
-            // Unstacking error: the exception stays... the manual takes the fault with the
-            // pre-return state (the frame is left in place).
-            exc.set_active(returning, true);
-            raise_fault(mpu_ok ? FaultClass::BusFault : FaultClass::MemManage,
-                        mpu_ok ? scb::UNSTKERR : scb::MUNSTKERR, exc_return, std::nullopt,
-                        fmt::format("unstacking from {:#010x} failed", a));
+            unstacking_error(mpu_ok ? FaultClass::BusFault : FaultClass::MemManage,
+                             mpu_ok ? scb::UNSTKERR : scb::MUNSTKERR, exc_return, a);
             return;
         }
     }
@@ -1285,8 +1353,7 @@ void CortexM4::Impl::update_mpu_hook() {
     const bool privileged_checks = mpu.enabled() && mpu.privileged_checks_needed();
     if (privileged_checks && !privileged_checks_translated) {
         privileged_checks_translated = true;
-        uc_ctl(uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
-        for (auto& t : tbs) t = TbInfo{};
+        drop_all_code();
     }
     // Unprivileged code always runs with it: it also refuses PPB accesses.
     const bool want = unprivileged || mpu_checks_active() || privileged_checks_translated;
@@ -1319,10 +1386,16 @@ void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
     const bool privileged = !I.unprivileged;
     const AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : AccessKind::Read;
     const auto a = static_cast<std::uint32_t>(addr);
-    MpuDecision d = I.mpu.check(a, kind, privileged, I.cached_prio);
+    // Privileged code can raise FAULTMASK within a block (cpsid f), which takes the MPU out of
+    // the way when HFNMIENA=0: only a negative priority matters to the MPU, and the active set
+    // cannot change inside a block, so FAULTMASK is all that must be read live.
+    const int prio = privileged
+                         ? ((I.rd(UC_ARM_REG_FAULTMASK) & 1) ? -1 : I.exc.execution_priority({}))
+                         : I.cached_prio;
+    MpuDecision d = I.mpu.check(a, kind, privileged, prio);
     // An access is checked at its first and last byte (regions are at least 32 bytes).
     if (d.allowed && size > 1)
-        d = I.mpu.check(a + static_cast<std::uint32_t>(size) - 1, kind, privileged, I.cached_prio);
+        d = I.mpu.check(a + static_cast<std::uint32_t>(size) - 1, kind, privileged, prio);
     if (d.allowed) return;
     I.denied = {a, kind, static_cast<unsigned>(size), d, {}};
     if (kind == AccessKind::Write) {
@@ -1385,9 +1458,9 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
         I.update_mpu_hook();
         I.limit = I.compute_limit(deadline, I.run_insn_limit);
         I.poll_masks = I.exc.any_pending_enabled();
-        const bool check_fetch = I.mpu_checks_active();
-        stop_at_ = (I.poll_masks || check_fetch) ? executed_ : I.limit;
+        stop_at_ = I.poll_masks ? executed_ : I.limit;
         I.cached_prio = I.exec_priority();
+        I.arm_fetch_checks();
         I.cause = StopCause::None;
         const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
         const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
@@ -1473,6 +1546,10 @@ RunResult CortexM4::step() {
     I.cause = StopCause::None;
     I.limit = UINT64_MAX;
     stop_at_ = UINT64_MAX;
+    I.unprivileged = I.is_unprivileged();
+    I.update_mpu_hook();
+    I.cached_prio = I.exec_priority();
+    I.arm_fetch_checks();
     const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
     if (I.breakpoints.contains(pc)) I.skip_breakpoint = pc;
     const std::uint64_t before = executed_;
@@ -1495,6 +1572,13 @@ RunResult CortexM4::step() {
             executed_ = before;
             I.last_tb_count = 0;
             I.handle_mpu_data();
+            break;
+        case StopCause::MpuFetch:
+            executed_ = before;
+            I.set_pc(I.block_stop_pc);
+            I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, I.denied.addr, std::nullopt,
+                          fmt::format("IACCVIOL: fetch from {:#010x} denied ({})", I.denied.addr,
+                                      I.denied.decision.reason));
             break;
         default:
             if (err != UC_ERR_OK) {
@@ -1594,8 +1678,7 @@ void CortexM4::add_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::Wa
                 std::uint64_t{addr} + (len ? len : 1) - 1);
     I.watches.push_back({addr, len ? len : 1, kind, h});
     // Hooks bind at translation: retranslate everything (rare; debugger only).
-    uc_ctl(I.uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
-    for (auto& t : I.tbs) t = TbInfo{};
+    I.drop_all_code();
 }
 
 void CortexM4::remove_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind) {

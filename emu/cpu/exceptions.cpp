@@ -135,13 +135,7 @@ void ExceptionState::set_fault_enabled(unsigned n, bool e) {
 }
 
 int ExceptionState::execution_priority(const Masks& m) const {
-    int highest = kThreadPriority;
-    for (unsigned n = 1; n < kNumExceptions; ++n) {
-        if (active_[n]) {
-            const int g = group_priority(priority(n));
-            if (g < highest) highest = g;
-        }
-    }
+    const int highest = active_priority_;
     int boosted = kThreadPriority;
     if (m.basepri & kPriorityMask) boosted = group_priority(m.basepri & kPriorityMask);
     if (m.primask) boosted = 0;
@@ -197,6 +191,16 @@ void ExceptionState::recount() {
     for (unsigned n = 1; n < kNumExceptions; ++n)
         if (pending_[n] && enabled(n)) ++c;
     pending_enabled_count_ = c;
+    // The active set's priority is needed at every interrupt check: keep it up to date here
+    // instead of scanning all exceptions each time.
+    int highest = kThreadPriority;
+    for (unsigned n = 1; n < kNumExceptions; ++n) {
+        if (active_[n]) {
+            const int g = group_priority(priority(n));
+            if (g < highest) highest = g;
+        }
+    }
+    active_priority_ = highest;
 }
 
 }  // namespace tockemu

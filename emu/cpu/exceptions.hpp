@@ -60,7 +60,10 @@ class ExceptionState : public InterruptSink {
     void set_priority_byte(unsigned n, std::uint8_t value);
 
     unsigned prigroup() const { return prigroup_; }
-    void set_prigroup(unsigned g) { prigroup_ = g & 7; }
+    void set_prigroup(unsigned g) {
+        prigroup_ = g & 7;
+        changed();
+    }
     // Group priority of a raw priority value under PRIGROUP (B1.5.4).
     int group_priority(int prio) const;
 
@@ -104,6 +107,7 @@ class ExceptionState : public InterruptSink {
     std::bitset<3> fault_enable_;  // MemManage, BusFault, UsageFault
     unsigned prigroup_ = 0;
     unsigned pending_enabled_count_ = 0;
+    int active_priority_ = kThreadPriority;  // group priority of the active set (recount())
 };
 
 }  // namespace tockemu

@@ -73,8 +73,12 @@ struct Machine::Impl {
         bus.map_device(Scs::kBase, Scs::kSize, scs);
         bus.map_device(kPpbDebugLowBase, kPpbDebugLowSize, debug_low);
         bus.map_device(kPpbDebugHighBase, kPpbDebugHighSize, debug_high);
-        board = std::make_unique<HailBoard>(ctx);
+        board = std::make_unique<HailBoard>(ctx, config.rng_seed);
         core = std::make_unique<CortexM4>(ctx, exc, scs, mpu);
+        // The flash controller rewrote flash: translated code of that range is stale.
+        board->on_flash_programmed = [this](std::uint32_t addr, std::uint32_t len) {
+            core->invalidate_code(addr, len);
+        };
         ctx.instructions = core->instruction_counter();
         core->map_bus();
         board->on_core_clock_change = [this](std::uint64_t hz) {
