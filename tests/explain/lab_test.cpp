@@ -2,6 +2,9 @@
 // scenario has its page, and the timing lab replays bit for bit.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <set>
 
 #include "emu/scenario/report.hpp"
@@ -62,6 +65,42 @@ TEST(LabCourse, TimingLabReplaysExactly) {
     EXPECT_EQ(a.result.instructions, b.result.instructions);
     EXPECT_EQ(a.result.console, b.result.console);
     EXPECT_EQ(a.log, b.log);
+}
+
+}  // namespace
+}  // namespace tockemu::explain
+
+namespace tockemu::explain {
+namespace {
+
+// Lab 6's gdb session, scripted: the breakpoint on the faulting load, the process threads, the
+// registers, the step into the HardFault handler. Needs gdb-multiarch (skipped without it).
+TEST(LabCourse, GdbSessionOfLab6) {
+    if (std::system("command -v gdb-multiarch > /dev/null 2>&1") != 0)
+        GTEST_SKIP() << "gdb-multiarch not installed";
+    const std::string fw = TOCKEMU_FIRMWARE_DIR;
+    const std::string out = ::testing::TempDir() + "/lab6_gdb.txt";
+    const int port = 20000 + static_cast<int>(::getpid() % 20000);
+    // gdb retries the connection until the server listens (no sleeps on wall-clock time).
+    const std::string cmd =
+        "(" + std::string(TOCKEMU_BINARY_DIR) + "/emu/tockemu boot --kernel " + fw +
+        "/kernel/hail_kernel.elf --app " + fw + "/apps/fault_null_deref.tbf --app " + fw +
+        "/apps/hello.tbf --time 300ms -S --gdb " + std::to_string(port) +
+        " > /dev/null 2>&1 &) && timeout 120 gdb-multiarch -batch -nx -ex 'set pagination off' "
+        "-ex 'set tcp auto-retry on' -ex 'set tcp connect-timeout 60' -ex 'target remote :" +
+        std::to_string(port) +
+        "' -ex 'break *0x000300ce' -ex continue -ex 'info threads' -ex 'info registers r3 "
+        "control' -ex delete -ex stepi -ex 'info threads' -ex kill " +
+        fw + "/kernel/hail_kernel.elf > " + out + " 2>&1";
+    // gdb's exit status reflects the final `kill` closing the connection; the transcript counts.
+    std::system(cmd.c_str());
+    const std::string text = testing::read_text(out);
+    EXPECT_NE(text.find("fault_null_deref (running)"), std::string::npos) << text;
+    EXPECT_NE(text.find("hello (yielded)"), std::string::npos) << text;
+    // After one step the kernel (thread 1) has the core and the process is faulted.
+    const auto faulted = text.find("fault_null_deref (faulted)");
+    ASSERT_NE(faulted, std::string::npos) << text;
+    EXPECT_NE(text.rfind("* 1    Thread 1 (kernel)", faulted), std::string::npos) << text;
 }
 
 }  // namespace
