@@ -122,6 +122,17 @@ int uc_reg_of(CoreReg r) {
     }
 }
 
+// MSR to CONTROL (SYSm 0x14) or to a mask register (PRIMASK 0x10 .. FAULTMASK 0x13), T1
+// encoding 1111 0011 100x Rn | 1000 1000 SYSm.
+bool is_msr_special(std::uint16_t hw1, std::uint16_t hw2) {
+    const unsigned sysm = hw2 & 0xFF;
+    return (hw1 & 0xFFF0) == 0xF380 && (hw2 & 0xFF00) == 0x8800 && sysm >= 0x10 && sysm <= 0x14;
+}
+// CPSIE (T1: 1011 0110 0110 0 0 I F), which clears PRIMASK/FAULTMASK.
+bool is_cpsie(std::uint16_t hw1, unsigned size) {
+    return size == 2 && (hw1 & 0xFFFC) == 0xB660;
+}
+
 bool is_coprocessor(std::uint16_t hw1) {
     return (hw1 & 0xEC00) == 0xEC00;
 }
@@ -519,10 +530,14 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
             traps_to_install.emplace_back(a, TrapKind::Nocp);
         // MSR CONTROL can drop privilege in thread mode: the MPU data hook must then be
         // installed, so these few sites get a hook that asks for a look at the next boundary.
-        if (insn[i].size == 4 && (hw1 & 0xFFF0) == 0xF380 &&
-            (static_cast<std::uint16_t>(insn[i].bytes[2] | (insn[i].bytes[3] << 8)) & 0xFF) ==
-                0x14 &&
-            !trap_hooks.contains(a))
+        // Instructions that can unmask interrupts (CPSIE, MSR PRIMASK/BASEPRI/BASEPRI_MAX/
+        // FAULTMASK) get the same kind of hook, so that a pending, masked interrupt is looked at
+        // again only when the masks may have dropped instead of at every block.
+        const std::uint16_t hw2 =
+            insn[i].size == 4
+                ? static_cast<std::uint16_t>(insn[i].bytes[2] | (insn[i].bytes[3] << 8))
+                : 0;
+        if ((is_msr_special(hw1, hw2) || is_cpsie(hw1, insn[i].size)) && !trap_hooks.contains(a))
             traps_to_install.emplace_back(a, TrapKind::MsrControl);
         if (insn[i].id == ARM_INS_SDIV || insn[i].id == ARM_INS_UDIV) {
             div_sites.insert(a);
@@ -569,13 +584,11 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
                    (priv_checks && !I.privileged_checks_translated) ||
                    I.fetch_checks_wanted() != I.fetch_checks;
         }
-        I.poll_masks = false;
-        if (!stop && I.exc.any_pending_enabled()) {
-            if (I.exc.preempting(I.exec_priority()))
-                stop = true;
-            else
-                I.poll_masks = true;  // masked: look again at every block until it changes
-        }
+        // A pending interrupt that is masked now is looked at again when something may unmask
+        // it: exception return (a stop), NVIC/SCB writes (force_boundary via on_change), or a
+        // CPSIE/MSR-to-mask site (trap hook, force_boundary). No polling at every block.
+        if (!stop && I.exc.any_pending_enabled() && I.exc.preempting(I.exec_priority()))
+            stop = true;
         if (stop) {
             spdlog::trace("boundary stop at {:#010x}: req={} limit={} executed={} pending={}", addr,
                           stop_requested_, I.limit, executed_, I.exc.highest_pending().value_or(0));
@@ -584,7 +597,7 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             uc_emu_stop(I.uc);
             return;
         }
-        stop_at_ = I.poll_masks ? executed_ : I.limit;
+        stop_at_ = I.limit;
     }
     // MPU fetch check of the block start, once per block and MPU/privilege state (the verdict
     // is remembered in the slot until Impl::fetch_gen moves on).
@@ -677,8 +690,14 @@ void CortexM4::on_trap(std::uint64_t addr64) {
     if (!I.ctx.bus.read_block(addr, b, Initiator::Debugger)) return;
     hw[0] = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
     hw[1] = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
-    if ((hw[0] & 0xFFF0) == 0xF380 && (hw[1] & 0xFF) == 0x14) {
-        I.privilege_check = true;
+    if (is_msr_special(hw[0], hw[1])) {
+        // MSR CONTROL may change privilege, MSR to a mask may unmask a pending interrupt: both
+        // are looked at at the next boundary (Unicorn ends the block after an M-profile MSR).
+        if ((hw[1] & 0xFF) == 0x14) I.privilege_check = true;
+        force_boundary();
+        return;
+    }
+    if (is_cpsie(hw[0], 2)) {
         force_boundary();
         return;
     }
