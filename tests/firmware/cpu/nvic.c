@@ -77,6 +77,22 @@ int main(void) {
     set_primask(0);
     dump("subprio:");
     SCB_AIRCR = 0x05FA0000;
+
+    /* Unmasking with CPSIE or MSR BASEPRI and no ISB, in straight-line code: the pending
+       interrupt is taken right after the unmasking instruction, before the next store. */
+    irq_prio(1, 0x40);
+    __asm volatile("cpsid i" ::: "memory");
+    irq_pend(1);
+    __asm volatile("cpsie i" ::: "memory");
+    note(2000);
+    irq_pend(1); /* not masked: taken at once */
+    note(2001);
+    set_basepri(0x40);
+    irq_pend(1);
+    note(2002);
+    __asm volatile("msr basepri, %0" : : "r"(0) : "memory");
+    note(2003);
+    dump("unmask:");
     sh_print("done");
     return 0;
 }
