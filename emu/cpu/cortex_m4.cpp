@@ -552,9 +552,8 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
     return std::max(1u, count);
 }
 
-void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
+bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
     auto& I = *impl_;
-    const auto addr = static_cast<std::uint32_t>(addr64);
     TbInfo& slot = I.tb_slot(addr);
     if (slot.addr != addr || slot.size != size) [[unlikely]] {
         const std::uint32_t count = I.decode_tb(addr, size);
@@ -564,7 +563,7 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             I.last_tb_size = size;
             I.block_stop_pc = addr;
             uc_emu_stop(I.uc);
-            return;
+            return false;
         }
         slot = {addr, size, count};
     }
@@ -595,7 +594,7 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             if (I.cause == StopCause::None) I.cause = StopCause::Boundary;
             I.block_stop_pc = addr;
             uc_emu_stop(I.uc);
-            return;
+            return false;
         }
         stop_at_ = I.limit;
     }
@@ -609,9 +608,23 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
             I.denied = {addr, AccessKind::Execute, 2, d, {}};
             I.block_stop_pc = addr;
             uc_emu_stop(I.uc);
-            return;
+            return false;
         }
         slot.fetch_ok = I.fetch_gen;
+    }
+    return true;
+}
+
+// The hot path: one slot lookup, compares, one addition. Everything else (a block seen for the
+// first time, a boundary that needs a closer look, an MPU fetch check) is in on_block_slow(), out
+// of line so that this function stays small.
+void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
+    auto& I = *impl_;
+    const auto addr = static_cast<std::uint32_t>(addr64);
+    TbInfo& slot = I.tb_slot(addr);
+    if (slot.addr != addr || slot.size != size || executed_ >= stop_at_ ||
+        (I.fetch_checks && slot.fetch_ok != I.fetch_gen)) [[unlikely]] {
+        if (!on_block_slow(addr, size)) return;
     }
     I.last_tb_addr = addr;
     I.last_tb_size = size;

@@ -93,6 +93,9 @@ class CortexM4 {
     void mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value);
 
   private:
+    // on_block's rare cases; false when emulation was stopped at this block.
+    [[gnu::noinline]] bool on_block_slow(std::uint32_t addr, std::uint32_t size);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 
