@@ -46,6 +46,7 @@ enum class StopCause {
     MpuData,    // MPU refused an unprivileged data access
     MpuFetch,   // MPU refused an unprivileged instruction fetch (checked at TB start)
     PpbDenied,  // unprivileged access to the System Control Space / debug area: BusFault
+    Unaligned,  // unaligned access with CCR.UNALIGN_TRP set: UsageFault UNALIGNED
 };
 
 enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl };
@@ -184,6 +185,12 @@ struct CortexM4::Impl {
     };
     std::vector<Watch> watches;
     std::uint32_t watch_hit = 0;
+
+    // CCR.UNALIGN_TRP: a data hook that checks alignment exists only while the bit is set, so
+    // code pays for it only then (hooks bind at translation: code is dropped on each change).
+    uc_hook align_hook = 0;
+    bool align_wanted() const { return (scs.ccr() & scb::UNALIGN_TRP) != 0; }
+    void update_align_hook();
 
     // MPU enforcement: the data hook exists only while unprivileged code runs.
     uc_hook mpu_hook = 0;
@@ -351,6 +358,7 @@ struct CortexM4::Impl {
     void handle_bkpt(std::uint32_t pc);
     void handle_trap();
     void handle_mpu_data();
+    void handle_unaligned();
     void install_traps();
     void update_mpu_hook();
     // MPU checks apply to the code about to run: always for unprivileged code with the MPU on,
@@ -420,7 +428,10 @@ CortexM4::CortexM4(MachineContext& ctx, ExceptionState& exceptions, Scs& scs, Mp
 
     exceptions.on_change = [this] { force_boundary(); };
     scs.current_exception = [this] { return impl_->rd(UC_ARM_REG_IPSR) & XPSR_IPSR; };
-    scs.on_ccr_change = [this] { impl_->rearm_div_traps(); };
+    scs.on_ccr_change = [this] {
+        impl_->rearm_div_traps();
+        impl_->privilege_check = true;  // UNALIGN_TRP may need the alignment hook
+    };
     scs.on_system_reset = [this] {
         impl_->reset_requested = true;
         force_boundary();
@@ -581,7 +592,8 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             stop = I.is_unprivileged() != I.unprivileged ||
                    (I.mpu_checks_active() && !I.mpu_hook) ||
                    (priv_checks && !I.privileged_checks_translated) ||
-                   I.fetch_checks_wanted() != I.fetch_checks;
+                   I.fetch_checks_wanted() != I.fetch_checks ||
+                   I.align_wanted() != (I.align_hook != 0);
         }
         // A pending interrupt that is masked now is looked at again when something may unmask
         // it: exception return (a stop), NVIC/SCB writes (force_boundary via on_change), or a
@@ -1398,9 +1410,66 @@ void CortexM4::Impl::update_mpu_hook() {
     }
 }
 
+namespace {
+void tramp_align(uc_engine*, uc_mem_type type, std::uint64_t addr, int size, std::int64_t,
+                 void* ud) {
+    static_cast<CortexM4*>(ud)->on_align_access(type, addr, size);
+}
+}  // namespace
+
+void CortexM4::Impl::update_align_hook() {
+    const bool want = align_wanted();
+    if (want == (align_hook != 0)) return;
+    if (want)
+        uc_hook_add(uc, &align_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                    reinterpret_cast<void*>(tramp_align), &core, 1, 0);
+    else {
+        uc_hook_del(uc, align_hook);
+        align_hook = 0;
+    }
+    drop_all_code();
+}
+
+void CortexM4::on_align_access(int type, std::uint64_t addr, int size) {
+    auto& I = *impl_;
+    // Alignment is checked before the MPU (A3.2.1, B3.5): it wins over an MPU stop.
+    if ((I.cause != StopCause::None && I.cause != StopCause::MpuData) || size <= 1 ||
+        (addr & static_cast<unsigned>(size - 1)) == 0)
+        return;
+    // ARMv7-M A3.2.1: with UNALIGN_TRP every unaligned halfword/word access faults. The write
+    // hook runs before the store, which still happens: keep the bytes to put them back.
+    const auto a = static_cast<std::uint32_t>(addr);
+    const AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : AccessKind::Read;
+    I.denied = {a, kind, static_cast<unsigned>(size), MpuDecision{}, {}};
+    if (kind == AccessKind::Write) {
+        I.denied.old_bytes.resize(static_cast<std::size_t>(size));
+        if (!I.ctx.bus.read_block(a, I.denied.old_bytes, Initiator::Debugger))
+            I.denied.old_bytes.clear();
+    }
+    I.cause = StopCause::Unaligned;
+    uc_emu_stop(I.uc);
+}
+
+void CortexM4::Impl::handle_unaligned() {
+    if (denied.kind == AccessKind::Write && !denied.old_bytes.empty())
+        ctx.bus.write_block(denied.addr, denied.old_bytes, Initiator::Debugger);
+    std::uint32_t fpc = rd(UC_ARM_REG_PC);
+    if (auto f = locate_access(denied.addr)) {
+        fpc = f->first;
+        if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
+    }
+    set_pc(fpc);
+    raise_fault(
+        FaultClass::UsageFault, scb::UNALIGNED, fpc, std::nullopt,
+        fmt::format("UNALIGNED: {}-byte {} at {:#010x} with CCR.UNALIGN_TRP set", denied.size,
+                    denied.kind == AccessKind::Write ? "write" : "read", denied.addr));
+}
+
 void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
     auto& I = *impl_;
-    if (I.cause == StopCause::MpuData || I.cause == StopCause::PpbDenied) return;
+    if (I.cause == StopCause::MpuData || I.cause == StopCause::PpbDenied ||
+        I.cause == StopCause::Unaligned)
+        return;
     // The Private Peripheral Bus is privileged-only (B3.2.1): an unprivileged access is a
     // precise BusFault, except a write to STIR when CCR.USERSETMPEND is set.
     if (I.unprivileged && addr >= 0xE0000000u && addr < 0xE0100000u) {
@@ -1488,6 +1557,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
 
         I.unprivileged = I.is_unprivileged();
         I.update_mpu_hook();
+        I.update_align_hook();
         I.limit = I.compute_limit(deadline, I.run_insn_limit);
         I.poll_masks = I.exc.any_pending_enabled();
         stop_at_ = I.poll_masks ? executed_ : I.limit;
@@ -1530,6 +1600,9 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
             }
             case StopCause::MpuData:
                 I.handle_mpu_data();
+                break;
+            case StopCause::Unaligned:
+                I.handle_unaligned();
                 break;
             case StopCause::MpuFetch:
                 I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, I.denied.addr, std::nullopt,

@@ -89,6 +89,7 @@ class CortexM4 {
     void on_trap(std::uint64_t addr);
     void on_watch(int type, std::uint64_t addr, int size);
     void on_mpu_access(int type, std::uint64_t addr, int size);
+    void on_align_access(int type, std::uint64_t addr, int size);
     std::uint64_t mmio_read(std::uint32_t addr, unsigned size);
     void mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value);
 

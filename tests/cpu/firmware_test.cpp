@@ -92,7 +92,7 @@ TEST_P(Differential, PrintsTheSameLinesAsQemuAndFinishes) {
 INSTANTIATE_TEST_SUITE_P(CoreFirmware, Differential,
                          ::testing::Values("hello", "svc", "modes", "pendsv", "nvic", "systick",
                                            "usagefault", "busfault", "hardfault", "mpu",
-                                           "scs_unpriv"));
+                                           "scs_unpriv", "unaligned_trp"));
 
 TEST(Determinism, TheSameFirmwareTwiceRetiresTheSameInstructionsAndPrintsTheSame) {
     for (const char* name : {"nvic", "systick", "pendsv"}) {
@@ -111,6 +111,23 @@ TEST(Lockup, AFaultInTheHardFaultHandlerStopsTheMachineWithAMessage) {
     EXPECT_NE(r.message.find("hardfault_handler"), std::string::npos) << r.message;
     EXPECT_NE(r.out.find("in hardfault, faulting again"), std::string::npos);
     EXPECT_EQ(r.out.find("not reached"), std::string::npos);
+}
+
+// The ARMv7-M ARM (A3.2.1) behaviour, asserted line by line (also in the differential list).
+TEST(UnalignTrp, UnalignedAccessesFaultOnlyWhileTheTrapIsSet) {
+    const FwRun r = run_tockemu("unaligned_trp");
+    EXPECT_EQ(r.reason, StopReason::SemihostingExit) << r.message;
+    EXPECT_EQ(r.out,
+              "trap off: unaligned ldr value=0x02000000\n"
+              "usagefault cfsr=0x01000000\n"
+              "ldr faults=0x00000001\n"
+              "at the ldr=0x00000001\n"
+              "usagefault cfsr=0x01000000\n"
+              "str faults=0x00000002\n"
+              "at the str=0x00000001\n"
+              "nothing stored=0x00000001\n"
+              "aligned accesses allowed=0x00000001\n"
+              "done\n");
 }
 
 TEST(TimeLimit, ARunStopsAtTheVirtualTimeLimit) {
