@@ -18,6 +18,8 @@ constexpr const char* kIndent = "                   ";  // continuation lines li
 constexpr std::uint32_t kCfsrIaccviol = 1u << 0;
 constexpr std::uint32_t kCfsrMstkerr = 1u << 4;
 constexpr std::uint32_t kCfsrStkerr = 1u << 12;
+constexpr std::uint32_t kCfsrInvstate = 1u << 17;  // return to a frame with EPSR.T = 0
+constexpr std::uint32_t kCfsrInvpc = 1u << 18;
 // A refused access this close below a process's RAM block is its stack running off the end.
 constexpr std::uint32_t kStackOverflowSlack = 1024;
 // Accesses this close to address 0 are NULL-pointer dereferences (or small offsets from one).
@@ -314,6 +316,11 @@ std::string ExplainLog::fault_what(const tock::ProcessFaulted& f, const MemoryMa
     if (x.cfsr & kCfsrIaccviol)
         return fmt::format("it jumped to {}{} and tried to execute {} there", hex(x.pc),
                            where(x.pc), insn.empty() ? "what it found" : insn);
+    if (x.cfsr & (kCfsrInvstate | kCfsrInvpc))
+        return fmt::format(
+            "on the exception return that should resume it at {}, the core "
+            "refused: {}",
+            hex(x.pc), x.detail.empty() ? "invalid state" : x.detail);
     if (x.cfsr & (kCfsrMstkerr | kCfsrStkerr)) {
         const std::uint32_t at = d ? d->address : x.address;
         return fmt::format(
