@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -185,6 +186,19 @@ struct CortexM4::Impl {
     };
     std::vector<Watch> watches;
     std::uint32_t watch_hit = 0;
+    bool watch_write = false;
+    std::vector<std::uint8_t> watch_old_bytes;  // what a watched store overwrote
+    bool watch_suppressed = false;              // while the reported access runs after a watch stop
+    // A watchpoint stop leaves PC at the accessing instruction, access not done: resuming runs
+    // that instruction once without watching, so the same access does not stop again.
+    std::optional<std::uint32_t> skip_watch;
+
+    // Debugging must not move TB boundaries, which are where time, events and interrupts are
+    // looked at. A debugger stop (breakpoint, watchpoint, single step) can leave the core in
+    // the middle of the block a free run would execute whole; this many instructions of that
+    // block are still to run. While it is non-zero the next block start is not a boundary:
+    // no events, no interrupts, no deadline until the free run's block has ended.
+    std::uint32_t in_block_left = 0;
 
     // CCR.UNALIGN_TRP: a data hook that checks alignment exists only while the bit is set, so
     // code pays for it only then (hooks bind at translation: code is dropped on each change).
@@ -329,7 +343,12 @@ struct CortexM4::Impl {
     // ---- Translation blocks ----
     TbInfo& tb_slot(std::uint32_t addr) { return tbs[(addr >> 1) & (tbs.size() - 1)]; }
     std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
-    std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr);
+    std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
+                                                                    int want_store = -1);
+    std::optional<unsigned> index_in_last_tb(std::uint32_t pc);
+    std::uint32_t insn_size(std::uint32_t pc);
+    void stop_inside_block(std::uint32_t pc, unsigned index);
+    void stop_at_watched_access();
 
     // ---- Exceptions ----
     std::uint32_t vector(unsigned n, bool& ok) {
@@ -497,6 +516,9 @@ void CortexM4::reset(std::uint32_t vtor) {
     I.update_mpu_hook();
     sleeping_ = locked_up_ = false;
     I.reset_requested = false;
+    I.skip_breakpoint.reset();
+    I.skip_watch.reset();
+    I.in_block_left = 0;
     if (!ok0 || !ok1) {
         I.lockup(pc, fmt::format("reset: vector table at {:#010x} is not readable", vtor));
     } else if (!(pc & 1)) {
@@ -578,7 +600,12 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
         }
         slot = {addr, size, count};
     }
-    if (executed_ >= stop_at_) [[unlikely]] {
+    if (I.in_block_left) [[unlikely]] {
+        // Resuming inside the free run's block: the free run looked at its start already.
+        // The next block start gets the full look.
+        I.in_block_left = 0;
+        stop_at_ = 0;
+    } else if (executed_ >= stop_at_) [[unlikely]] {
         // A closer look: deadline, stop request, an interrupt that became takeable, the MPU.
         bool stop = stop_requested_ || I.reset_requested || executed_ >= I.limit;
         if (!stop) {
@@ -747,6 +774,7 @@ void CortexM4::on_trap(std::uint64_t addr64) {
 
 void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
     auto& I = *impl_;
+    if (I.watch_suppressed || I.cause == StopCause::Watchpoint) return;
     for (const auto& w : I.watches) {
         const bool hit_range = addr + size > w.addr && addr < std::uint64_t{w.addr} + w.len;
         const bool kind_ok = w.kind == Machine::WatchKind::Access ||
@@ -754,6 +782,15 @@ void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
         if (hit_range && kind_ok) {
             I.cause = StopCause::Watchpoint;
             I.watch_hit = static_cast<std::uint32_t>(addr);
+            I.watch_write = type == UC_MEM_WRITE;
+            I.watch_old_bytes.clear();
+            // Only RAM can be put back; a device store keeps its effect.
+            Memory* m = I.ctx.bus.memory_at(I.watch_hit, static_cast<std::uint32_t>(size));
+            if (I.watch_write && m && !m->store_handler) {
+                I.watch_old_bytes.resize(static_cast<std::size_t>(size));
+                if (!I.ctx.bus.read_block(I.watch_hit, I.watch_old_bytes, Initiator::Debugger))
+                    I.watch_old_bytes.clear();
+            }
             uc_emu_stop(I.uc);
             return;
         }
@@ -1161,8 +1198,9 @@ void CortexM4::Impl::handle_interrupt() {
 
 // Finds the instruction of the last TB that made a data access covering `fault_addr`, from
 // the register values now (the instructions before it did execute; it and later ones did not).
+// want_store: -1 any access, 1 only stores, 0 only loads.
 std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
-    std::uint32_t fault_addr) {
+    std::uint32_t fault_addr, int want_store) {
     std::vector<std::uint8_t> code(last_tb_size);
     if (last_tb_size == 0 || !ctx.bus.read_block(last_tb_addr, code, Initiator::Debugger))
         return std::nullopt;
@@ -1219,6 +1257,11 @@ std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
                 default:
                     break;
             }
+        }
+        if (mem && want_store >= 0) {
+            const std::string_view m = insn[i].mnemonic;
+            const bool store = m.starts_with("st") || m.starts_with("push");
+            mem = store == (want_store == 1);
         }
         if (mem && fault_addr >= lo && fault_addr < hi) found = {pc, static_cast<unsigned>(i)};
     }
@@ -1334,6 +1377,52 @@ void CortexM4::Impl::rearm_div_traps() {
         for (std::uint32_t a : div_sites) core.invalidate_code(a, 4);
     }
     core.force_boundary();
+}
+
+// Index of the instruction at `pc` in the block the block hook saw last (instructions before it).
+std::optional<unsigned> CortexM4::Impl::index_in_last_tb(std::uint32_t pc) {
+    if (pc < last_tb_addr || pc >= last_tb_addr + last_tb_size) return std::nullopt;
+    std::vector<std::uint8_t> code(pc - last_tb_addr);
+    if (code.empty()) return 0u;
+    if (!ctx.bus.read_block(last_tb_addr, code, Initiator::Debugger)) return std::nullopt;
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code.data(), code.size(), last_tb_addr, 0, &insn);
+    std::uint32_t bytes = 0;
+    for (std::size_t i = 0; i < n; ++i) bytes += insn[i].size;
+    if (insn) cs_free(insn, n);
+    // Undecodable halfwords count one each, as decode_tb counts them.
+    return static_cast<unsigned>(n + (code.size() - bytes + 1) / 2);
+}
+
+std::uint32_t CortexM4::Impl::insn_size(std::uint32_t pc) {
+    std::uint8_t b[2] = {};
+    if (!ctx.bus.read_block(pc, b, Initiator::Debugger)) return 2;
+    // Thumb-2: a first halfword 0b11101/0b11110/0b11111 starts a 32-bit instruction.
+    const unsigned top = b[1] >> 3;
+    return top == 0x1D || top == 0x1E || top == 0x1F ? 4 : 2;
+}
+
+// A debugger stop before the instruction at `pc`, the `index`-th of the last block: the block
+// hook charged the whole block, so take back what did not run, and remember that the free
+// run's block goes on from here (see in_block_left).
+void CortexM4::Impl::stop_inside_block(std::uint32_t pc, unsigned index) {
+    const unsigned count = std::max(last_tb_count, index);
+    core.executed_ -= count - index;
+    in_block_left = count - index;
+    set_pc(pc);
+}
+
+// A watchpoint stop as QEMU reports it to gdb, which on ARM expects the stop before the access
+// (non-steppable watchpoints: gdb then steps over it with the watchpoint removed): PC at the
+// accessing instruction, a watched store undone, the count exact. The write hook's stop comes
+// after the store, the read hook's before the load.
+void CortexM4::Impl::stop_at_watched_access() {
+    const auto f = locate_access(watch_hit, watch_write ? 1 : 0);
+    if (!f) return;  // unknown instruction: leave PC where Unicorn stopped (block start)
+    if (watch_write && !watch_old_bytes.empty())
+        ctx.bus.write_block(watch_hit, watch_old_bytes, Initiator::Debugger);
+    stop_inside_block(f->first, f->second);
+    skip_watch = f->first;
 }
 
 void CortexM4::Impl::handle_mpu_data() {
@@ -1517,7 +1606,10 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
     I.run_insn_limit = max_instructions == UINT64_MAX ? UINT64_MAX : executed_ + max_instructions;
     for (;;) {
         I.sync_clock();
-        I.ctx.clock.run_due();
+        // Inside the free run's block (a debugger stopped there) nothing happens until its
+        // end: events, interrupts and limits are looked at where the free run looks at them.
+        const bool boundary = I.in_block_left == 0;
+        if (boundary) I.ctx.clock.run_due();
         if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
         if (I.exit_requested) {
             I.exit_requested = false;
@@ -1527,9 +1619,9 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
             stop_requested_ = false;
             return {StopReason::Requested, 0, {}};
         }
-        if (I.ctx.clock.now() >= deadline) return {StopReason::TimeLimit, 0, {}};
-        if (executed_ >= I.run_insn_limit) return {StopReason::InstructionLimit, 0, {}};
-        if (I.reset_requested) {
+        if (boundary && I.ctx.clock.now() >= deadline) return {StopReason::TimeLimit, 0, {}};
+        if (boundary && executed_ >= I.run_insn_limit) return {StopReason::InstructionLimit, 0, {}};
+        if (boundary && I.reset_requested) {
             I.reset_requested = false;
             // AIRCR.SYSRESETREQ: the whole system resets (the Machine also resets the board and
             // redoes the bootloader hand-off); without a Machine, a core + SCS reset.
@@ -1541,7 +1633,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
             }
             continue;
         }
-        if (sleeping_) {
+        if (boundary && sleeping_) {
             if (I.wake_condition()) {
                 sleeping_ = false;
             } else {
@@ -1553,14 +1645,19 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                 continue;
             }
         }
-        if (I.take_pending()) continue;
-
+        if (boundary && I.take_pending()) continue;
+        if (I.skip_watch && *I.skip_watch == (I.rd(UC_ARM_REG_PC) & ~1u)) {
+            step_one();  // the access a watchpoint stopped before, unwatched
+            continue;
+        }
+        I.skip_watch.reset();
         I.unprivileged = I.is_unprivileged();
         I.update_mpu_hook();
         I.update_align_hook();
         I.limit = I.compute_limit(deadline, I.run_insn_limit);
         I.poll_masks = I.exc.any_pending_enabled();
-        stop_at_ = I.poll_masks ? executed_ : I.limit;
+        // Resuming inside a block: the slow path at its start knows what to skip.
+        stop_at_ = I.in_block_left ? 0 : I.poll_masks ? executed_ : I.limit;
         I.cached_prio = I.exec_priority();
         I.arm_fetch_checks();
         I.cause = StopCause::None;
@@ -1610,10 +1707,14 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                                           I.denied.addr, I.denied.decision.reason));
                 break;
             case StopCause::Breakpoint:
-                I.set_pc(I.trap_pc);
+                if (auto i = I.index_in_last_tb(I.trap_pc))
+                    I.stop_inside_block(I.trap_pc, *i);
+                else
+                    I.set_pc(I.trap_pc);
                 I.skip_breakpoint = I.trap_pc;
                 return {StopReason::Breakpoint, 0, {}};
             case StopCause::Watchpoint: {
+                I.stop_at_watched_access();
                 RunResult r{StopReason::Watchpoint, 0, {}};
                 r.watch_address = I.watch_hit;
                 return r;
@@ -1623,7 +1724,8 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                 if (err != UC_ERR_OK) {
                     I.handle_error(err);
                 } else {
-                    // uc_emu_start returned by itself: WFI (unicorn.md §3) or the until address.
+                    // uc_emu_start returned by itself: WFI (unicorn.md §3) or the until
+                    // address.
                     const std::uint32_t now_pc = I.rd(UC_ARM_REG_PC);
                     std::uint8_t b[4] = {};
                     I.ctx.bus.read_block(now_pc - 4, b, Initiator::Debugger);
@@ -1643,32 +1745,116 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
     }
 }
 
-RunResult CortexM4::step() {
+RunResult CortexM4::step(Picos deadline) {
     auto& I = *impl_;
     I.sync_clock();
     if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
-    if (I.take_pending()) return {StopReason::Step, 0, {}};
+    if (I.in_block_left == 0) {
+        // A boundary of the free run: do what run_until does there (events, reset, sleep,
+        // interrupts). Asleep, the step is the wait for the wake-up event and its entry.
+        for (unsigned waits = 0;; ++waits) {
+            I.sync_clock();
+            I.ctx.clock.run_due();
+            if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
+            if (I.exit_requested) {
+                I.exit_requested = false;
+                return {StopReason::SemihostingExit, I.exit_code, {}};
+            }
+            if (I.ctx.clock.now() >= deadline) return {StopReason::TimeLimit, 0, {}};
+            if (I.reset_requested) {
+                I.reset_requested = false;
+                if (system_reset) {
+                    system_reset();
+                } else {
+                    I.scs.reset();
+                    reset(0);
+                }
+                return {StopReason::Step, 0, {}};
+            }
+            if (!sleeping_) break;
+            if (I.wake_condition()) {
+                sleeping_ = false;
+                break;
+            }
+            Picos t = deadline;
+            if (auto d = I.ctx.clock.next_deadline(); d && *d < t) t = *d;
+            // Nothing will ever wake the core (or only after very many events that do not):
+            // the step ends asleep, as a debugger's Ctrl-C would find it.
+            if (t == ~Picos{0} || waits >= 100000) return {StopReason::Step, 0, {}};
+            I.ctx.clock.advance_cycles(I.ctx.clock.cycles_until(t));
+            I.idle_cycles = I.ctx.clock.cycles() - executed_;
+        }
+        if (I.take_pending()) return {StopReason::Step, 0, {}};
+    }
+    return step_one();
+}
+
+// Executes the instruction at PC and nothing else (no boundary work: see step()).
+RunResult CortexM4::step_one() {
+    auto& I = *impl_;
+    const bool at_boundary = I.in_block_left == 0;
+    const std::uint32_t left_before = I.in_block_left;
     I.cause = StopCause::None;
-    I.limit = UINT64_MAX;
-    stop_at_ = UINT64_MAX;
+    // The next block start stops (Boundary): the count hook alone would let a block translated
+    // without it run whole.
+    I.limit = executed_ + 1;
+    stop_at_ = executed_ + 1;
     I.unprivileged = I.is_unprivileged();
     I.update_mpu_hook();
+    I.update_align_hook();
     I.cached_prio = I.exec_priority();
     I.arm_fetch_checks();
     const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
     if (I.breakpoints.contains(pc)) I.skip_breakpoint = pc;
+    I.watch_suppressed = I.skip_watch == pc;
+    I.skip_watch.reset();
+    std::uint8_t code[4] = {};
+    I.ctx.bus.read_block(pc, code, Initiator::Debugger);
+    const bool wfi = (code[0] == 0x30 && code[1] == 0xBF) ||
+                     (code[0] == 0xAF && code[1] == 0xF3 && code[2] == 0x03 && code[3] == 0x80);
+    // Unicorn never stops inside an IT block: stepping an IT instruction runs the whole block,
+    // and the block hook counts its instructions whether their condition passes or not.
+    const bool it = code[1] == 0xBF && (code[0] & 0x0F) != 0;
+    const unsigned retired =
+        it ? 1 + 4 - static_cast<unsigned>(std::countr_zero(code[0] & 0x0Fu)) : 1;
     const std::uint64_t before = executed_;
+    // uc_emu_start's instruction count is a code hook, and hooks bind at translation: a block
+    // translated before (by the free run) would run whole. Retranslate the one at PC.
+    uc_ctl_remove_cache(I.uc, pc, std::uint64_t{pc} + 2);
+    I.in_block_left = 0;  // set again below; the block hook must only count here
     const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 1);
     // The block hook counted the whole block; one instruction retired (none if it faulted).
-    executed_ = before + 1;
+    executed_ = before + retired;
+    // Where the free run's block stands now: a stop handler below (exception entry or
+    // return) ends it, as in the free run.
+    // A block-hook stop at the next block (the count stops at the second instruction's code
+    // hook, after that block's hook ran) comes after the instruction completed.
+    const bool next_block_stop =
+        (I.cause == StopCause::InstallTraps || I.cause == StopCause::MpuFetch ||
+         I.cause == StopCause::Boundary) &&
+        I.block_stop_pc != pc;
+    const bool plain = (I.cause == StopCause::None && err == UC_ERR_OK) || next_block_stop;
+    std::uint32_t left = 0;
+    if (plain && !wfi) {
+        const TbInfo& slot = I.tb_slot(pc);
+        left = !at_boundary ? left_before : slot.addr == pc ? slot.count : 0;
+        left = left > retired ? left - retired : 0;
+    }
+    I.in_block_left = left;
     switch (I.cause) {
         case StopCause::Interrupt:
             I.handle_interrupt();
             break;
+        case StopCause::Boundary:
+            I.set_pc(I.block_stop_pc);
+            break;
         case StopCause::InstallTraps:
-            executed_ = before;
             I.install_traps();
-            return step();
+            I.set_pc(I.block_stop_pc);
+            if (next_block_stop) break;
+            executed_ = before;
+            I.in_block_left = left_before;
+            return step_one();
         case StopCause::Trap:
             executed_ = before;
             I.handle_trap();
@@ -1679,7 +1865,8 @@ RunResult CortexM4::step() {
             I.handle_mpu_data();
             break;
         case StopCause::MpuFetch:
-            executed_ = before;
+            if (!next_block_stop) executed_ = before;
+            I.in_block_left = 0;
             I.set_pc(I.block_stop_pc);
             I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, I.denied.addr, std::nullopt,
                           fmt::format("IACCVIOL: fetch from {:#010x} denied ({})", I.denied.addr,
@@ -1690,10 +1877,13 @@ RunResult CortexM4::step() {
                 executed_ = before;
                 I.last_tb_count = 0;
                 I.handle_error(err);
+            } else if (wfi && plain) {
+                sleeping_ = true;
             }
             break;
     }
     I.skip_breakpoint.reset();
+    I.watch_suppressed = false;
     if (locked_up_) return {StopReason::Lockup, 1, I.lockup_message};
     if (I.exit_requested) {
         I.exit_requested = false;
@@ -1744,6 +1934,12 @@ void CortexM4::set_reg(CoreReg r, std::uint32_t value) {
             I.rebuild_hflags();
             break;
         case CoreReg::PC:
+            // The debugger moved the core: no breakpoint to skip, no block to finish.
+            if ((value & ~1u) != (I.rd(UC_ARM_REG_PC) & ~1u)) {
+                I.skip_breakpoint.reset();
+                I.skip_watch.reset();
+                I.in_block_left = 0;
+            }
             I.set_pc(value & ~1u);
             break;
         default:

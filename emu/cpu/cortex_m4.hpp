@@ -48,7 +48,11 @@ class CortexM4 {
 
     // Runs until virtual time `deadline`, an instruction limit, or a stop condition.
     RunResult run_until(Picos deadline, std::uint64_t max_instructions = UINT64_MAX);
-    RunResult step();
+    // One instruction, or one exception entry; asleep, the wait for the wake-up event (no
+    // further than `deadline`) and its entry.
+    RunResult step(Picos deadline = ~Picos{0});
+    // The instruction at PC alone, without the boundary work step() does first.
+    RunResult step_one();
     void request_stop() {
         stop_requested_ = true;
         force_boundary();

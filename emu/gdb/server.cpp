@@ -139,8 +139,8 @@ Server::Serve Server::serve_until_resume() {
             case Engine::Action::Continue:
                 return Serve::Resume;
             case Engine::Action::Step: {
-                const RunResult r = m_.step();
-                report(stop_from(r, ~Picos{0}));
+                const RunResult r = m_.step(deadline_);
+                report(stop_from(r, deadline_));
                 if (r.reason == StopReason::SemihostingExit) {
                     finished_ = r;  // the guest is gone: the run ends here
                     close_connection();
@@ -208,6 +208,7 @@ StopEvent Server::stop_from(const RunResult& r, Picos deadline) {
 }
 
 RunResult Server::run(Picos deadline) {
+    deadline_ = deadline;
     bool halted = false;
     if (options_.wait_for_debugger) {
         accept_connection(true);

@@ -59,6 +59,9 @@ class Server {
     void send_raw(const std::string& bytes);
     void report(const StopEvent& stop);
     StopEvent stop_from(const RunResult& r, Picos deadline);
+    // The run's time limit: single steps of a sleeping core wait for their wake-up event no
+    // further than a free run would go.
+    Picos deadline_ = ~Picos{0};
 
     Machine& m_;
     ServerOptions options_;

@@ -212,6 +212,11 @@ RunResult Machine::step() {
     impl_->reset_if_freshly_loaded();
     return impl_->core->step();
 }
+
+RunResult Machine::step(Picos deadline) {
+    impl_->reset_if_freshly_loaded();
+    return impl_->core->step(deadline);
+}
 void Machine::request_stop() {
     impl_->core->request_stop();
 }

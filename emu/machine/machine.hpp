@@ -99,6 +99,9 @@ class Machine {
     // ---- Running ----
     RunResult run_until(Picos deadline);
     RunResult step();  // exactly one instruction (or one exception entry)
+    // The same, but a sleeping core waits for its wake-up event only until `deadline` (then
+    // TimeLimit, as run_until(deadline) would stop there).
+    RunResult step(Picos deadline);
     void request_stop();
     // Extension: also stop after `max_instructions` more retired instructions
     // (StopReason::InstructionLimit). Stops land on translation-block boundaries.
