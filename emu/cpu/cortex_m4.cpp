@@ -188,7 +188,10 @@ struct CortexM4::Impl {
     std::uint32_t watch_hit = 0;
     bool watch_write = false;
     std::vector<std::uint8_t> watch_old_bytes;  // what a watched store overwrote
-    bool watch_suppressed = false;              // while the reported access runs after a watch stop
+    // r0-r12, sp, lr at the watched access: the store instruction's base writeback (post/pre-
+    // indexed, STM, PUSH) comes after the hook and is undone with the store.
+    std::array<std::uint32_t, 15> watch_regs{};
+    bool watch_suppressed = false;  // while the reported access runs after a watch stop
     // A watchpoint stop leaves PC at the accessing instruction, access not done: resuming runs
     // that instruction once without watching, so the same access does not stop again.
     std::optional<std::uint32_t> skip_watch;
@@ -783,6 +786,10 @@ void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
             I.cause = StopCause::Watchpoint;
             I.watch_hit = static_cast<std::uint32_t>(addr);
             I.watch_write = type == UC_MEM_WRITE;
+            for (int r = 0; r < 13; ++r)
+                I.watch_regs[static_cast<std::size_t>(r)] = I.rd(UC_ARM_REG_R0 + r);
+            I.watch_regs[13] = I.rd(UC_ARM_REG_SP);
+            I.watch_regs[14] = I.rd(UC_ARM_REG_LR);
             I.watch_old_bytes.clear();
             // Only RAM can be put back; a device store keeps its effect.
             Memory* m = I.ctx.bus.memory_at(I.watch_hit, static_cast<std::uint32_t>(size));
@@ -1259,9 +1266,16 @@ std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
             }
         }
         if (mem && want_store >= 0) {
-            const std::string_view m = insn[i].mnemonic;
+            // Watchpoints: the registers are those before the instruction, so the access is
+            // known exactly for single loads/stores: [ea, ea + access size).
+            std::string_view m = insn[i].mnemonic;
             const bool store = m.starts_with("st") || m.starts_with("push");
             mem = store == (want_store == 1);
+            if (m.find('.') != std::string_view::npos) m = m.substr(0, m.find('.'));
+            if (m.size() > 3 && m.ends_with('t')) m.remove_suffix(1);  // ldrt, strbt, ...
+            const bool single = m.starts_with("ldr") || m.starts_with("str");
+            if (single && hi == lo + 8 && !m.ends_with('d'))
+                hi = lo + (m.ends_with('b') ? 1 : m.ends_with('h') ? 2 : 4);
         }
         if (mem && fault_addr >= lo && fault_addr < hi) found = {pc, static_cast<unsigned>(i)};
     }
@@ -1417,6 +1431,9 @@ void CortexM4::Impl::stop_inside_block(std::uint32_t pc, unsigned index) {
 // accessing instruction, a watched store undone, the count exact. The write hook's stop comes
 // after the store, the read hook's before the load.
 void CortexM4::Impl::stop_at_watched_access() {
+    for (int r = 0; r < 13; ++r) wr(UC_ARM_REG_R0 + r, watch_regs[static_cast<std::size_t>(r)]);
+    wr(UC_ARM_REG_SP, watch_regs[13]);
+    wr(UC_ARM_REG_LR, watch_regs[14]);
     const auto f = locate_access(watch_hit, watch_write ? 1 : 0);
     if (!f) return;  // unknown instruction: leave PC where Unicorn stopped (block start)
     if (watch_write && !watch_old_bytes.empty())
