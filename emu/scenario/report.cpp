@@ -135,7 +135,9 @@ std::string json_report(const std::vector<ScenarioResult>& results) {
             JsonObject o;
             o.field("name", c.name).field("where", c.where).field("passed", c.passed);
             o.field("expected", c.expected).field("actual", c.actual);
-            checks += (checks.size() > 1 ? "," : "") + o.str();
+            // Appended piecewise: `"," + str` trips GCC 12's -Wrestrict false positive at -O3.
+            if (checks.size() > 1) checks += ',';
+            checks += o.str();
         }
         JsonObject o;
         o.field("name", r.name).field("file", r.file.string());
@@ -146,9 +148,13 @@ std::string json_report(const std::vector<ScenarioResult>& results) {
         o.field("stop", r.stop).field("trace_hash", r.trace_hash);
         o.raw("checks", checks + "]");
         std::string notes = "[";
-        for (const auto& n : r.notes) notes += (notes.size() > 1 ? "," : "") + trace::json_quote(n);
+        for (const auto& n : r.notes) {
+            if (notes.size() > 1) notes += ',';
+            notes += trace::json_quote(n);
+        }
         o.raw("notes", notes + "]");
-        list += (list.size() > 1 ? ",\n" : "\n") + o.str();
+        list += list.size() > 1 ? ",\n" : "\n";
+        list += o.str();
     }
     JsonObject top;
     top.field("passed", static_cast<std::uint64_t>(passed));
