@@ -14,23 +14,23 @@ namespace tockemu {
 
 // Exception taken (entry done: frame stacked, now in handler mode).
 struct ExceptionEntryEvent {
-    unsigned exception;           // 1..15 system, 16+ external
-    std::uint32_t return_address; // stacked PC
-    std::uint32_t frame_address;  // where the 8-word frame was stacked
-    bool from_thread;             // preempted thread mode
-    bool from_psp;                // frame on PSP
-    bool unprivileged;            // thread was unprivileged (CONTROL.nPRIV)
+    unsigned exception;            // 1..15 system, 16+ external
+    std::uint32_t return_address;  // stacked PC
+    std::uint32_t frame_address;   // where the 8-word frame was stacked
+    bool from_thread;              // preempted thread mode
+    bool from_psp;                 // frame on PSP
+    bool unprivileged;             // thread was unprivileged (CONTROL.nPRIV)
 };
 
 // Exception return completed (unstacked; now in thread or handler mode).
 struct ExceptionReturnEvent {
     unsigned exception;  // the exception returned from
     std::uint32_t exc_return;
-    std::uint32_t pc;    // where execution continues
+    std::uint32_t pc;  // where execution continues
     bool to_thread;
     bool to_psp;
-    bool unprivileged;   // CONTROL.nPRIV after return
-    std::uint32_t psp;   // PSP after unstacking (identifies the process for the Tock view)
+    bool unprivileged;  // CONTROL.nPRIV after return
+    std::uint32_t psp;  // PSP after unstacking (identifies the process for the Tock view)
 };
 
 // SVC executed, before the exception entry. Registers as the caller left them.
@@ -67,6 +67,7 @@ struct MpuDeniedEvent {
     std::uint8_t srd, ap;
     bool xn;
     std::string reason;
+    std::string instruction;  // the refused instruction, disassembled ("str r1, [r0, #4]")
 };
 
 struct MpuConfigEvent {
@@ -106,10 +107,9 @@ struct KernelEvent {
     std::vector<std::uint8_t> payload;
 };
 
-using EventPayload =
-    std::variant<ExceptionEntryEvent, ExceptionReturnEvent, SvcEvent, FaultEvent, MpuDeniedEvent,
-                 MpuConfigEvent, IrqEvent, UartTxEvent, GpioEvent, SemihostingEvent, LockupEvent,
-                 KernelEvent>;
+using EventPayload = std::variant<ExceptionEntryEvent, ExceptionReturnEvent, SvcEvent, FaultEvent,
+                                  MpuDeniedEvent, MpuConfigEvent, IrqEvent, UartTxEvent, GpioEvent,
+                                  SemihostingEvent, LockupEvent, KernelEvent>;
 
 struct Event {
     Picos time;
@@ -121,7 +121,7 @@ using EventObserver = std::function<void(const Event&)>;
 
 // Fan-out to observers; the machine owns one, peripherals get a reference to publish.
 class EventHub {
-public:
+  public:
     using Handle = std::size_t;
     Handle subscribe(EventObserver obs) {
         observers_.push_back(std::move(obs));
@@ -136,7 +136,7 @@ public:
             if (o) o(e);
     }
 
-private:
+  private:
     std::vector<EventObserver> observers_;
 };
 

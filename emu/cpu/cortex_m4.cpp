@@ -346,6 +346,7 @@ struct CortexM4::Impl {
     // ---- Translation blocks ----
     TbInfo& tb_slot(std::uint32_t addr) { return tbs[(addr >> 1) & (tbs.size() - 1)]; }
     std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
+    std::string disassemble_one(std::uint32_t pc);
     std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
                                                                     int want_store = -1);
     std::optional<unsigned> index_in_last_tb(std::uint32_t pc);
@@ -548,6 +549,21 @@ void CortexM4::invalidate_code(std::uint32_t addr, std::uint32_t len) {
 
 // ------------------------------------------------------------------------------------------------
 // Hooks
+
+// One instruction as text, for fault explanations (cold path only).
+std::string CortexM4::Impl::disassemble_one(std::uint32_t pc) {
+    std::array<std::uint8_t, 4> code{};
+    if (!ctx.bus.read_block(pc & ~1u, code, Initiator::Debugger)) return {};
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code.data(), code.size(), pc & ~1u, 1, &insn);
+    std::string text;
+    if (n > 0) {
+        text = insn[0].mnemonic;
+        if (insn[0].op_str[0] != '\0') text += std::string(" ") + insn[0].op_str;
+    }
+    if (insn != nullptr) cs_free(insn, n);
+    return text;
+}
 
 std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) {
     std::vector<std::uint8_t> code(size);
@@ -1474,6 +1490,7 @@ void CortexM4::Impl::handle_mpu_data() {
             ev.ap = r.ap();
             ev.xn = r.xn();
         }
+        ev.instruction = disassemble_one(fpc);
         publish(std::move(ev));
     }
     raise_fault(FaultClass::MemManage, scb::DACCVIOL, fpc, denied.addr,

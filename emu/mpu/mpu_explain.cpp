@@ -128,6 +128,7 @@ std::string format_mpu_denied(const MpuDeniedEvent& e) {
                                   access_kind_name(static_cast<AccessKind>(e.kind)), e.size,
                                   e.size == 1 ? "" : "s", e.address, e.pc,
                                   e.reason.empty() ? "denied" : e.reason);
+    if (!e.instruction.empty()) out.insert(out.find(": "), fmt::format(" (`{}`)", e.instruction));
     if (e.region >= 0) {
         // Rebuild the region from the event alone, so a recorded trace explains itself.
         std::uint32_t size_field = 0;

@@ -228,5 +228,27 @@ TEST(Events, SvcEntryAndReturnArePublishedWithTheirRegisters) {
     EXPECT_EQ(entries[1].frame_address % 8, 0u);
 }
 
+TEST(Events, AnMpuDenialNamesTheAddressRegionAndDisassembledInstruction) {
+    Machine m;
+    m.set_semihosting_output([](int, std::string_view) {});
+    m.load_elf(firmware("mpu"));
+    std::vector<MpuDeniedEvent> denied;
+    m.events().subscribe([&](const Event& e) {
+        if (auto* d = std::get_if<MpuDeniedEvent>(&e.payload)) denied.push_back(*d);
+    });
+    const RunResult r = m.run_until(picos_from_ms(100));
+    ASSERT_EQ(r.reason, StopReason::SemihostingExit);
+    ASSERT_FALSE(denied.empty());
+    // tests/firmware/cpu/mpu.c: an unprivileged `ldr r2, [r1]` of 0x20008000, then a
+    // `str r2, [r1]` to 0x20008010, both in the privileged-only region 2.
+    ASSERT_GE(denied.size(), 2u);
+    EXPECT_EQ(denied[0].address, 0x20008000u);
+    EXPECT_TRUE(denied[0].unprivileged);
+    EXPECT_EQ(denied[0].instruction, "ldr r2, [r1]");
+    EXPECT_EQ(denied[0].region, 2);
+    EXPECT_EQ(denied[1].address, 0x20008010u);
+    EXPECT_EQ(denied[1].instruction, "str r2, [r1]");
+}
+
 }  // namespace
 }  // namespace tockemu
