@@ -69,8 +69,12 @@ std::string cfsr_text(std::uint32_t cfsr) {
     std::string names, words;
     for (const auto& b : kCfsrBits) {
         if (!(cfsr & (1u << b.bit))) continue;
-        names += (names.empty() ? "" : " ") + std::string(b.name);
-        if (b.bit != 7 && b.bit != 15) words += (words.empty() ? "" : "; ") + std::string(b.words);
+        // Appended piecewise: `"; " + str` trips GCC 12's -Wrestrict false positive at -O3.
+        if (!names.empty()) names += ' ';
+        names += b.name;
+        if (b.bit == 7 || b.bit == 15) continue;
+        if (!words.empty()) words += "; ";
+        words += b.words;
     }
     return fmt::format("CFSR={:#010x} ({}){}{}", cfsr, names.empty() ? "none" : names,
                        words.empty() ? "" : ": ", words);

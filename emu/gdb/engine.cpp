@@ -84,7 +84,10 @@ std::string xfer_chunk(std::string_view document, std::uint32_t offset, std::uin
     const std::size_t cap = std::min<std::size_t>(length, kMaxPacketSize - 16);
     const std::string_view part = document.substr(offset, cap);
     const bool last = offset + part.size() >= document.size();
-    return (last ? "l" : "m") + std::string(part);
+    // Built piecewise: `"l" + str` trips GCC 12's -Wrestrict false positive at -O3.
+    std::string reply(1, last ? 'l' : 'm');
+    reply += part;
+    return reply;
 }
 }  // namespace
 
@@ -183,7 +186,9 @@ std::vector<std::string> Engine::report_stop(const StopEvent& stop) {
     if (!stop.message.empty()) {
         std::string text = stop.message;
         if (text.back() != '\n') text.push_back('\n');
-        packets.push_back("O" + to_hex(text));
+        std::string packet(1, 'O');
+        packet += to_hex(text);
+        packets.push_back(std::move(packet));
     }
     packets.push_back(stop_reply_text(stop));
     return packets;
