@@ -347,6 +347,7 @@ struct CortexM4::Impl {
     TbInfo& tb_slot(std::uint32_t addr) { return tbs[(addr >> 1) & (tbs.size() - 1)]; }
     std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
     std::string disassemble_one(std::uint32_t pc);
+    std::uint32_t rewind_to_denied_access();
     std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
                                                                     int want_store = -1);
     std::optional<unsigned> index_in_last_tb(std::uint32_t pc);
@@ -1458,7 +1459,9 @@ void CortexM4::Impl::stop_at_watched_access() {
     skip_watch = f->first;
 }
 
-void CortexM4::Impl::handle_mpu_data() {
+// A data hook stopped the run at a refused access: undo it and point PC at the instruction that
+// made it, so that instruction does not complete and the fault is precise. Returns that PC.
+std::uint32_t CortexM4::Impl::rewind_to_denied_access() {
     // The store (if any) was performed before the hook could stop it: put the bytes back.
     if (denied.kind == AccessKind::Write && !denied.old_bytes.empty())
         ctx.bus.write_block(denied.addr, denied.old_bytes, Initiator::Debugger);
@@ -1468,6 +1471,11 @@ void CortexM4::Impl::handle_mpu_data() {
         if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
     }
     set_pc(fpc);
+    return fpc;
+}
+
+void CortexM4::Impl::handle_mpu_data() {
+    const std::uint32_t fpc = rewind_to_denied_access();
     const MpuDecision& d = denied.decision;
     if (ctx.events.active()) {
         MpuDeniedEvent ev{fpc,
@@ -1574,14 +1582,7 @@ void CortexM4::on_align_access(int type, std::uint64_t addr, int size) {
 }
 
 void CortexM4::Impl::handle_unaligned() {
-    if (denied.kind == AccessKind::Write && !denied.old_bytes.empty())
-        ctx.bus.write_block(denied.addr, denied.old_bytes, Initiator::Debugger);
-    std::uint32_t fpc = rd(UC_ARM_REG_PC);
-    if (auto f = locate_access(denied.addr)) {
-        fpc = f->first;
-        if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
-    }
-    set_pc(fpc);
+    const std::uint32_t fpc = rewind_to_denied_access();
     raise_fault(
         FaultClass::UsageFault, scb::UNALIGNED, fpc, std::nullopt,
         fmt::format("UNALIGNED: {}-byte {} at {:#010x} with CCR.UNALIGN_TRP set", denied.size,
