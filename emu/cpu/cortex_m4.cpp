@@ -384,6 +384,7 @@ struct CortexM4::Impl {
     void handle_mpu_data();
     void handle_unaligned();
     void install_traps();
+    void hook_pending_traps();
     void update_mpu_hook();
     // MPU checks apply to the code about to run: always for unprivileged code with the MPU on,
     // for privileged code only when some region could deny it (Mpu::privileged_checks_needed).
@@ -1378,15 +1379,21 @@ void CortexM4::Impl::handle_trap() {
     }
 }
 
-void CortexM4::Impl::install_traps() {
-    for (const auto& [addr, kind] : traps_to_install) {
+// One-site code hooks for the queued trap sites; the caller drops the TBs that must be
+// retranslated to see them.
+void CortexM4::Impl::hook_pending_traps() {
+    for (const auto& entry : traps_to_install) {
+        const std::uint32_t addr = entry.first;
         if (trap_hooks.contains(addr)) continue;
         uc_hook h = 0;
         uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), &core, addr, addr);
         trap_hooks[addr] = h;
-        (void)kind;
     }
     traps_to_install.clear();
+}
+
+void CortexM4::Impl::install_traps() {
+    hook_pending_traps();
     core.invalidate_code(last_tb_addr, last_tb_size);
 }
 
@@ -1396,14 +1403,7 @@ void CortexM4::Impl::rearm_div_traps() {
     div_trap_armed = armed;
     if (armed) {
         for (std::uint32_t a : div_sites) traps_to_install.emplace_back(a, TrapKind::DivZero);
-        for (const auto& [a, k] : traps_to_install) {
-            if (trap_hooks.contains(a)) continue;
-            uc_hook h = 0;
-            uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), &core, a, a);
-            trap_hooks[a] = h;
-            (void)k;
-        }
-        traps_to_install.clear();
+        hook_pending_traps();
         // Every TB containing a known division must be retranslated with its hook: drop them.
         for (std::uint32_t a : div_sites) core.invalidate_code(a, 4);
     }
