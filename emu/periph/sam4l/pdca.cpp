@@ -64,6 +64,13 @@ constexpr std::array<Reg, kTableSize> kRegs = [] {
     return t;
 }();
 
+// TWIM0..3 (sam4l.md §1.3, §15.5; Tock's i2c.rs moves every TWIM byte by PDCA): RX = PID 5 + n at
+// RHR, TX = PID 23 + n at THR. Kept here rather than taken from twim.hpp so the routing table stays
+// one list of datasheet facts.
+constexpr std::uint32_t kTwimBase[] = {0x4001'8000, 0x4001'C000, 0x4007'8000, 0x4007'C000};
+constexpr unsigned kTwimCount = 4, kTwimRx0 = 5, kTwimTx0 = 23;
+constexpr std::uint32_t kTwimRhr = 0x14, kTwimThr = 0x18;
+
 // The data register the PDCA accesses for each PID with a model (sam4l.md §11.1).
 struct Route {
     std::uint32_t address;
@@ -77,6 +84,10 @@ std::optional<Route> route_of(unsigned pid) {
     if (pid >= pid::kUsartTx0 && pid < pid::kUsartTx0 + Usart::kCount)
         return Route{Usart::kBase[pid - pid::kUsartTx0] + Usart::THR, false};
     if (pid == pid::kSpiTx) return Route{Spi::kBase + Spi::TDR, false};
+    if (pid >= kTwimRx0 && pid < kTwimRx0 + kTwimCount)
+        return Route{kTwimBase[pid - kTwimRx0] + kTwimRhr, true};
+    if (pid >= kTwimTx0 && pid < kTwimTx0 + kTwimCount)
+        return Route{kTwimBase[pid - kTwimTx0] + kTwimThr, false};
     return std::nullopt;
 }
 
