@@ -74,6 +74,8 @@ void Isl29035::write_register(std::uint8_t address, std::uint8_t value) {
             return;
         case COMMAND_II:
             regs_[COMMAND_II] = value & 0x0F;
+            // A new range/resolution starts a new integration (Tock writes COMMAND-I then II).
+            if (measuring()) conversion_end_ = clock_.now() + integration_time();
             return;
         case ID:
             regs_[ID] = static_cast<std::uint8_t>((regs_[ID] & 0x7F) | (value & 0x80));

@@ -12,7 +12,9 @@
 //   0x04..0x07 INT_LT/INT_HT thresholds (stored; INT_HT resets to 0xFFFF)
 //   0x0F ID          BOUT[7] (1 after power-up; the guest writes 0 to clear it), DEVICE ID[5:3]
 //                    = 101 (reads 0xA8 out of reset)
-// A conversion starts when COMMAND-I selects a measuring mode and takes the integration time of
+// A conversion starts when COMMAND-I selects a measuring mode (or COMMAND-II changes while one
+// runs: our reading, so that the range/resolution written just after COMMAND-I apply to the first
+// result) and takes the integration time of
 // the resolution (16 bit 105 ms, 12 bit 6.5 ms, 8 bit 410 us, 4 bit 25.6 us); its result is
 // DATA = floor(lux x 2^n / RANGE) clamped to 2^n - 1 (the datasheet's Lux = DATA x RANGE / 2^n
 // inverted). Continuous modes convert back to back (the value is taken at the end of each
