@@ -8,6 +8,7 @@ namespace tockemu::sam4l {
 
 namespace {
 constexpr std::uint32_t kKey = 0xA5;
+constexpr std::uint32_t kPagenMask = 0x00FF'FF00;  // FCMD.PAGEN[23:8]
 constexpr Picos kPageProgramTime = picos_from_us(1200);
 constexpr Picos kEraseAllTime = picos_from_ms(5);
 constexpr Picos kShortCommandTime = picos_from_us(1);
@@ -68,6 +69,10 @@ void Flashcalw::on_reset() {
 void Flashcalw::buffer_store(std::uint32_t offset, std::uint32_t value, unsigned size) {
     for (unsigned i = 0; i < size; ++i)
         buffer_[(offset + i) % kPageSize] = static_cast<std::uint8_t>(value >> (8 * i));
+    // Datasheet "Page Buffer Operations": a store into the flash map also sets FCMD.PAGEN to the
+    // page it addresses, so a later WP/EP that keeps PAGEN (ASF's page -1) targets that page.
+    std::uint32_t& fcmd = reg_ref(FCMD);
+    fcmd = (fcmd & ~kPagenMask) | (((offset / kPageSize) << 8) & kPagenMask);
 }
 
 bool Flashcalw::page_locked(std::uint32_t page) const {

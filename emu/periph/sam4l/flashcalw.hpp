@@ -2,7 +2,8 @@
 // FLASHCALW — flash controller (HFLASHC) of the SAM4L (datasheet §14; sam4l.md §8.1).
 //
 // Modelled: the page buffer (512 bytes) filled by CPU/DMA stores into the flash address range
-// (Memory::store_handler of the flash at 0: such stores never change the flash directly);
+// (Memory::store_handler of the flash at 0: such stores never change the flash directly; each
+// store also sets FCMD.PAGEN to the page it addresses, as the datasheet says);
 // commands written to FCMD with KEY 0xA5 (other keys are ignored): WP (write page: flash bits
 // can only go from 1 to 0, so the page becomes page AND buffer), EP (erase page to 0xFF), CPB
 // (page buffer to 0xFF), LP/UP (region lock bits FSR.LOCK0..15, 64 pages per region), EA (erase

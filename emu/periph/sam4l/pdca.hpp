@@ -13,13 +13,14 @@
 //    TCR > 0 and the request of PSR.PID is high, the channel moves one item of MR.SIZE (byte,
 //    half-word, word) per beat, one beat per channel per core clock cycle, in channel order.
 //    Both sides go through Bus::read/write with Initiator::Dma: the peripheral side at the data
-//    register the PID names (USARTn RHR/THR, SPI RDR/TDR), the memory side at MAR.
+//    register the PID names (USARTn RHR/THR, SPI RDR/TDR, TWIMn RHR/THR), the memory side at
+//    MAR.
 //  - A bus error on either side sets ISR.TERR and stops the channel (SR.TEN <- 0, MAR/TCR keep
 //    the failing beat); the guest clears it with CR.ECLR and restarts with CR.TEN.
 //  - Channel n drives NVIC line n+1 = (ISR & IMR) != 0.
 // Not modelled: MR.ETRIG (event-triggered transfers; logged), the performance monitors
 // (PCONTROL is stored, the counters read 0: PDCA_MON_CH*_IMPL = 0 on the SAM4L), PIDs of
-// peripherals without a request line here (TWIM/TWIS, ADCIFE, IISC, ...: a channel waits forever).
+// peripherals without a request line here (TWIS, ADCIFE, IISC, ...: a channel waits forever).
 #include <array>
 #include <bitset>
 #include <cstdint>

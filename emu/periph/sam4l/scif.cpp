@@ -201,11 +201,10 @@ std::uint64_t Scif::gclk_hz(unsigned n) const {
 void Scif::update_dfll() {
     const std::uint32_t conf = reg(DFLL0CONF);
     if (!(conf & kDfllEn)) {
-        set_status(kDFLL0RDY | kDFLL0LOCKC | kDFLL0LOCKF, false);
+        set_status(kDFLL0LOCKC | kDFLL0LOCKF, false);
         clocks_.dfll0_hz = 0;
         return;
     }
-    set_status(kDFLL0RDY, true);
     if (conf & kDfllClosed) {
         const std::uint64_t ref = gclk_hz(0);
         clocks_.dfll0_hz = ref * reg(DFLL0MUL);
@@ -245,6 +244,11 @@ void Scif::on_write(std::size_t index, std::uint32_t /*value*/) {
         case DFLL0SSG:
         case DFLL0SYNC:
         case DFLL0VAL:
+            // DFLL0RDY says the DFLL0 registers are synchronised and may be accessed, not that
+            // the DFLL runs. Synchronisation takes no time here, so a write to any DFLL0 register
+            // (DFLL0SYNC included) leaves it set, enabled or not: Tock's setup_dfll_rc32k_48mhz
+            // writes DFLL0SYNC and polls DFLL0RDY before it sets DFLL0CONF.EN.
+            set_status(kDFLL0RDY, true);
             update_dfll();
             break;
         case RC80MCR:

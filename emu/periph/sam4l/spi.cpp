@@ -24,8 +24,7 @@ constexpr Reg kRegs[] = {
     {0xF8, "FEATURES", Access::RO, 0x0002'0004},
     {0xFC, "VERSION", Access::RO, 0x211},
 };
-constexpr std::size_t kIdxCR = 0, kIdxMR = 1, kIdxRDR = 2, kIdxTDR = 3, kIdxSR = 4, kIdxCSR0 = 8,
-                      kIdxCSR3 = 11;
+constexpr std::size_t kIdxCR = 0, kIdxMR = 1, kIdxRDR = 2, kIdxTDR = 3, kIdxSR = 4;
 
 // SR[7:4]: ENDRX/ENDTX/RXBUFF/TXBUFE of the PDC the SAM4L does not have (ASF reset value 0xF0).
 constexpr std::uint32_t kLegacyPdcBits = 0xF0;
@@ -118,11 +117,11 @@ void Spi::on_write(std::size_t index, std::uint32_t value) {
         if (!(mr & MR_MSTR)) log_.model_gap("MR.MSTR = 0: slave mode is not modelled");
         if (mr & MR_RXFIFOEN) log_.model_gap("MR.RXFIFOEN: receive FIFO not modelled");
         try_start();
-    } else if (index >= kIdxCSR0 && index <= kIdxCSR3) {
-        const int cs = static_cast<int>(index - kIdxCSR0);
-        // Tock's release_low clears CSAAT after the last character: NPCS rises then.
-        if (asserted_ == cs && !busy_ && !tdr_full_ && !(value & CSR_CSAAT)) release_cs();
     }
+    // CSRn writes take effect at the next character. Clearing CSAAT while NPCS is held does not
+    // release it: only LASTXFER, a character for another chip select, SPIDIS or SWRST do (datasheet
+    // "Peripheral Deselection"). Tock's release_low() clears CSAAT; its transfer_done() wrote
+    // SPIDIS already, which is what raises NPCS on silicon.
 }
 
 void Spi::command(std::uint32_t cr) {

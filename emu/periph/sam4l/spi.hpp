@@ -14,8 +14,8 @@
 //  - Fixed (MR.PCS) and variable (TDR.PCS, TDR.LASTXFER) peripheral select; PCS decoding with and
 //    without MR.PCSDEC; CSRn.CSAAT keeps NPCS asserted after the last character, CSRn.CSNAAT
 //    releases it between characters; NPCS also rises when the next character is for another
-//    chip select, on SPIDIS and on SWRST, and when the guest clears CSAAT while idle (how Tock's
-//    release_low ends a held transfer).
+//    chip select, on SPIDIS and on SWRST. Clearing CSAAT while NPCS is held does not raise it
+//    (silicon waits for LASTXFER or another chip select; Tock's transfer_done writes SPIDIS).
 //  - MR.LLB local loopback (MISO = MOSI, the device sees nothing), MR.WDRBT (no transfer starts
 //    while RDRF = 1).
 //  - SR: MODF and OVRES are cleared by reading SR. IRQ line 54 = (SR & IMR) != 0; PDCA requests

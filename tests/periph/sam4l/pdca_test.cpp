@@ -242,6 +242,35 @@ TEST_F(PdcaTest, AbortLikeTockLeavesTheRemainingCountReadable) {
     EXPECT_EQ(sent, "abcd");
 }
 
+// Stands in for TWIM1's data registers (RHR +0x14, THR +0x18): Tock's i2c.rs moves every sensor
+// byte of the Hail with the PDCA (PID 6 = TWIM1 RX, PID 24 = TWIM1 TX).
+struct TwimDataRegisters : Device {
+    std::string rx = "\x12\x34", tx;
+    std::size_t next = 0;
+    std::string_view name() const override { return "twim1-data"; }
+    std::uint32_t read(std::uint32_t offset, unsigned) override {
+        return offset == 0x14 && next < rx.size() ? static_cast<std::uint8_t>(rx[next++]) : 0;
+    }
+    void write(std::uint32_t offset, std::uint32_t value, unsigned) override {
+        if (offset == 0x18) tx.push_back(static_cast<char>(value));
+    }
+};
+
+TEST_F(PdcaTest, TwimPidsMoveBytesThroughTheTwimDataRegisters) {
+    TwimDataRegisters twim1;
+    bus.map_device(0x4001'C000, 0x400, twim1);
+    put(kSram + 0x100, "ab");
+    start(2, 24, kSram + 0x100, 2);  // TWIM1 TX
+    start(3, 6, kSram + 0x200, 2);   // TWIM1 RX
+    pdca.set_dma_request(24, true);
+    pdca.set_dma_request(6, true);
+    run_for(picos_from_us(1));
+    EXPECT_EQ(twim1.tx, "ab");
+    EXPECT_EQ(get(kSram + 0x200, 2), "\x12\x34");
+    EXPECT_EQ(r(2, Pdca::ISR) & Pdca::ISR_TRC, Pdca::ISR_TRC);
+    EXPECT_EQ(r(3, Pdca::ISR) & Pdca::ISR_TRC, Pdca::ISR_TRC);
+}
+
 TEST_F(PdcaTest, GlobalRegistersReadBack) {
     ASSERT_TRUE(bus.write(Pdca::kBase + Pdca::PCONTROL, 0x0102'0003, 4, Initiator::Cpu));
     EXPECT_EQ(bus.read(Pdca::kBase + Pdca::PCONTROL, 4, Initiator::Cpu).value, 0x0102'0003u);

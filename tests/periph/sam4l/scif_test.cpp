@@ -102,6 +102,18 @@ TEST_F(ScifTest, DfllClosedLoopFromRc32kThroughGclk0) {
     EXPECT_EQ(clocks.dfll0_hz, 1464u * 32'768u);
 }
 
+// Upstream Tock (chips/sam4l/src/scif.rs, setup_dfll_rc32k_48mhz) writes DFLL0SYNC and polls
+// PCLKSR.DFLL0RDY before it enables the DFLL, then polls it after each DFLL0 register write.
+TEST_F(ScifTest, DfllRegistersAreReadyAfterSyncBeforeTheDfllIsEnabled) {
+    EXPECT_FALSE(pclksr() & Scif::kDFLL0RDY) << "reset value";
+    scif.write(Scif::DFLL0SYNC, 1, 4);  // no unlock, as Tock
+    EXPECT_TRUE(pclksr() & Scif::kDFLL0RDY);
+    EXPECT_FALSE(pclksr() & Scif::kDFLL0LOCKF);
+    EXPECT_EQ(clocks.dfll0_hz, 0u) << "synchronised, not running";
+    locked_write(Scif::DFLL0STEP, (4u << 16) | 4u);
+    EXPECT_TRUE(pclksr() & Scif::kDFLL0RDY);
+}
+
 TEST_F(ScifTest, Rc80mAndRcfastEnableBitsReadBack) {
     locked_write(Scif::RC80MCR, 1);
     EXPECT_EQ(scif.read(Scif::RC80MCR, 4) & 1u, 1u);

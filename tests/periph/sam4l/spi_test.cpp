@@ -178,6 +178,22 @@ TEST_F(SpiTest, DisableLetsTheCharacterInFlightFinish) {
     EXPECT_EQ(log, (std::vector<std::string>{"sel", "7/8", "desel"}));
 }
 
+// Upstream Tock's release_low() only clears CSRn.CSAAT. On silicon NPCS stays low until
+// LASTXFER, a character for another chip select, SPIDIS or SWRST; clearing CSAAT changes what
+// happens after the next character.
+TEST_F(SpiTest, ClearingCsaatWhileHeldKeepsTheChipSelectUntilTheNextCharacterEnds) {
+    spi.attach(0, std::make_unique<Probe>(&log, 0));
+    enable_cs0(kCsr1MHz | Spi::CSR_CSAAT);
+    spi.write(Spi::TDR, 1, 4);
+    run_for(picos_from_us(10));
+    spi.write(Spi::CSR0, kCsr1MHz, 4);  // release_low()
+    EXPECT_EQ(spi.asserted_chip_select(), 0) << "CSAAT cleared: NPCS0 still low";
+    spi.write(Spi::TDR, 2, 4);
+    run_for(picos_from_us(10));
+    EXPECT_EQ(spi.asserted_chip_select(), -1) << "released after the next character";
+    EXPECT_EQ(log, (std::vector<std::string>{"sel", "1/8", "2/8", "desel"}));
+}
+
 TEST_F(SpiTest, InterruptAndDmaLinesFollowStatus) {
     enable_cs0();
     EXPECT_TRUE(lines.dma[22]) << "TX request = TDRE";
