@@ -53,7 +53,7 @@ constexpr auto make_table() {
         GPIO_GROUP(G::IMR1, "IMR1", 0u, f.pins),
         GPIO_GROUP(G::GFER, "GFER", 0u, f.pins),
         Reg{G::IFR, "IFR", Access::RO},
-        Reg{G::IFRC, "IFRC", Access::WO, 0, f.pins, Action::Clear, G::IFR},
+        Reg{G::IFRC, "IFRC", Access::WO, 0, f.pins},  // clears only where IER = 1: on_write()
         GPIO_GROUP(G::ODMER, "ODMER", 0u, f.pins),
         GPIO_GROUP(G::ODCR0, "ODCR0", 0u, f.pins),
         GPIO_GROUP(G::ODCR1, "ODCR1", 0u, f.pins),
@@ -154,7 +154,10 @@ void GpioPort::release_input(unsigned pin) {
     update_irq();
 }
 
-void GpioPort::on_write(std::size_t /*index*/, std::uint32_t /*value*/) {
+void GpioPort::on_write(std::size_t index, std::uint32_t value) {
+    // The GPIO IP clears a flag only for pins whose interrupt is enabled in IER at the time of
+    // the IFRC write; a flag left by a pin disabled first survives and returns with IER.
+    if (def(index).offset == IFRC) reg_ref(IFR) &= ~(value & reg(IER));
     settle();
 }
 

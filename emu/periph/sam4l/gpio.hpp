@@ -6,13 +6,14 @@
 // driven by OVR when GPER=1 and ODER=1, otherwise the external input given by the host
 // (set_input), or the pull-up/pull-down when the host leaves the pin floating; pin-change
 // interrupts (IER with IMR1:IMR0 = 00 any change, 01 rising, 10 falling) setting IFR, cleared by
-// IFRC; the four NVIC lines of the port, one per 8-pin group, asserted while (IFR & IER) has a
-// bit in the group; every change of a pin's pad level is published as a GpioEvent (`output` true
-// when the chip drives the pin), so LEDs are observable.
-// Not modelled: peripheral-function outputs (a pin given to a peripheral by GPER=0 reads the
-// external input; PMR0..2 read back and select nothing), glitch filter, open drain, drive
-// strength, slew rate, Schmitt trigger gating of the input (STER reads back), event generation,
-// LOCK/UNLOCK (stored), the two-cycle input synchroniser delay.
+// IFRC only for pins whose IER bit is set (the GPIO IP's datasheet text; a clear of a disabled
+// pin's flag is ignored); the four NVIC lines of the port, one per 8-pin group, asserted while (IFR
+// & IER) has a bit in the group; every change of a pin's pad level is published as a GpioEvent
+// (`output` true when the chip drives the pin), so LEDs are observable. Not modelled:
+// peripheral-function outputs (a pin given to a peripheral by GPER=0 reads the external input;
+// PMR0..2 read back and select nothing), glitch filter, open drain, drive strength, slew rate,
+// Schmitt trigger gating of the input (STER reads back), event generation, LOCK/UNLOCK (stored),
+// the two-cycle input synchroniser delay.
 #include <cstdint>
 
 #include "emu/core/context.hpp"

@@ -123,6 +123,23 @@ TEST_F(GpioTest, RisingAndAnyChangeModes) {
     EXPECT_EQ(r(pa, GpioPort::IFR), 1u << 9);
 }
 
+// GPIO datasheet: an IFRC clear takes effect only while the pin's interrupt is enabled in IER.
+// Tock's disable_interrupt() clears IER without clearing IFR; the flag then comes back with IER.
+TEST_F(GpioTest, ClearingTheFlagOfADisabledPinIsIgnored) {
+    w(pa, GpioPort::IER + GpioPort::S, 1u << 16);
+    pa.set_input(16, true);
+    EXPECT_EQ(r(pa, GpioPort::IFR), 1u << 16);
+    w(pa, GpioPort::IER + GpioPort::C, 1u << 16);
+    EXPECT_FALSE(irq.level[27]);
+    w(pa, GpioPort::IFRC, 0xFFFF'FFFF);
+    EXPECT_EQ(r(pa, GpioPort::IFR), 1u << 16) << "IER = 0: the clear is ignored";
+    w(pa, GpioPort::IER + GpioPort::S, 1u << 16);
+    EXPECT_TRUE(irq.level[27]) << "the old flag asserts the line again";
+    w(pa, GpioPort::IFRC, 1u << 16);
+    EXPECT_EQ(r(pa, GpioPort::IFR), 0u);
+    EXPECT_FALSE(irq.level[27]);
+}
+
 TEST_F(GpioTest, DisabledInterruptDoesNotLatchAFlag) {
     pa.set_input(20, true);
     pa.set_input(20, false);
