@@ -21,6 +21,9 @@
 #include "emu/periph/sam4l/clock_tree.hpp"
 #include "emu/periph/sam4l/flashcalw.hpp"
 #include "emu/periph/sam4l/gpio.hpp"
+#include "emu/periph/sam4l/i2c_fxos8700.hpp"
+#include "emu/periph/sam4l/i2c_isl29035.hpp"
+#include "emu/periph/sam4l/i2c_si7021.hpp"
 #include "emu/periph/sam4l/pdca.hpp"
 #include "emu/periph/sam4l/pm.hpp"
 #include "emu/periph/sam4l/scif.hpp"
@@ -29,6 +32,7 @@
 #include "emu/periph/sam4l/spi_flash.hpp"
 #include "emu/periph/sam4l/tc.hpp"
 #include "emu/periph/sam4l/trng.hpp"
+#include "emu/periph/sam4l/twim.hpp"
 #include "emu/periph/sam4l/unimplemented.hpp"
 #include "emu/periph/sam4l/usart.hpp"
 
@@ -185,9 +189,7 @@ std::vector<Row> system_rows() {
         {"TC1", 0x4001'4000, 0x4000, 58, 3, make_tc(8)},
         // Named, not modelled (reads return 0 or the listed reset value).
         {"IISC", 0x4000'4000, 0x4000, 53, 1, nullptr},
-        {"TWIM0", 0x4001'8000, 0x400, 61, 1, nullptr},
         {"TWIS0", 0x4001'8400, 0x3C00, 62, 1, nullptr},
-        {"TWIM1", 0x4001'C000, 0x400, 63, 1, nullptr},
         {"TWIS1", 0x4001'C400, 0x3C00, 64, 1, nullptr},
         {"ADCIFE", 0x4003'8000, 0x4000, 69, 1, nullptr},
         {"DACC", 0x4003'C000, 0x4000, 70, 1, nullptr},
@@ -196,8 +198,6 @@ std::vector<Row> system_rows() {
         {"ABDACB", 0x4006'4000, 0x4000, 72, 1, nullptr},
         {"PARC", 0x4006'C000, 0x4000, 74, 1, nullptr},
         {"CATB", 0x4007'0000, 0x4000, 75, 1, nullptr},
-        {"TWIM2", 0x4007'8000, 0x4000, 77, 1, nullptr},
-        {"TWIM3", 0x4007'C000, 0x4000, 78, 1, nullptr},
         {"LCDCA", 0x4008'0000, 0x4000, 79, 1, nullptr},
         {"HMATRIX", 0x400A'1000, 0x1000, -1, 0, nullptr},
         {"SMAP", 0x400A'3000, 0x1000, -1, 0, nullptr},
@@ -253,7 +253,81 @@ std::vector<Row> io_rows() {
 }
 // ---- end of the I/O peripherals section ----
 
+// ---- I2C (i2c) -------------------------------------------------------------------------------
+// TWIM0..3 (sam4l.md §1.3, §15.5). Built after the PDCA so their request lines reach it (through
+// the clock-gated sink). The Hail's three sensors sit on TWIM1 (PB00 SDA / PB01 SCL); the
+// FXOS8700CQ's INT1 output drives PA09 (active low, idle high).
+constexpr unsigned kFxosInt1Port = 0, kFxosInt1Pin = 9;
+
+Factory make_twim(unsigned n) {
+    return [n](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
+        auto twim = std::make_unique<Twim>(b.ctx, n, b.pba_hz(), b.pdca);
+        if (n == HailBoard::kSensorTwim) {
+            twim->attach(Si7021::kAddress, std::make_unique<Si7021>(b.ctx.clock));
+            twim->attach(Isl29035::kAddress, std::make_unique<Isl29035>(b.ctx.clock));
+            GpioPort* port = b.gpio[kFxosInt1Port];
+            twim->attach(Fxos8700::kAddress,
+                         std::make_unique<Fxos8700>(b.ctx.clock, [port](bool level) {
+                             if (port) port->set_input(kFxosInt1Pin, level);
+                         }));
+        }
+        return twim;
+    };
+}
+
+std::vector<Row> i2c_rows() {
+    std::vector<Row> rows;
+    static constexpr std::string_view kNames[Twim::kCount] = {"TWIM0", "TWIM1", "TWIM2", "TWIM3"};
+    for (unsigned n = 0; n < Twim::kCount; ++n)
+        rows.push_back({kNames[n], Twim::kBase[n], Twim::kSize[n], static_cast<int>(Twim::kIrq[n]),
+                        1, make_twim(n)});
+    return rows;
+}
+
+Twim* twim_of(const HailBoard& board, unsigned n, const char* who) {
+    static constexpr std::string_view kNames[Twim::kCount] = {"TWIM0", "TWIM1", "TWIM2", "TWIM3"};
+    auto* twim = n < Twim::kCount ? dynamic_cast<Twim*>(board.device(kNames[n])) : nullptr;
+    if (twim == nullptr) throw std::out_of_range(fmt::format("{}: no TWIM{} (TWIM0..3)", who, n));
+    return twim;
+}
+
+template <class Sensor>
+Sensor& sensor_at(const HailBoard& board, std::uint8_t address, const char* what) {
+    auto* s = dynamic_cast<Sensor*>(
+        twim_of(board, HailBoard::kSensorTwim, "set_sensors")->device(address));
+    if (s == nullptr)
+        throw std::runtime_error(fmt::format(
+            "set_sensors: no {} at I2C address {:#04x} on TWIM1 (replaced by attach_i2c_device?)",
+            what, address));
+    return *s;
+}
+// ---- end of the I2C section ----
+
 }  // namespace
+
+// ---- I2C (i2c) ----
+void HailBoard::attach_i2c_device(unsigned twim, std::uint8_t address,
+                                  std::unique_ptr<I2cDevice> device) {
+    if (address > 0x7F)
+        throw std::out_of_range(
+            fmt::format("attach_i2c_device: address {:#x} is not a 7-bit I2C address", address));
+    twim_of(*this, twim, "attach_i2c_device")->attach(address, std::move(device));
+}
+
+void HailBoard::set_sensors(const SensorValues& v) {
+    if (v.temperature || v.humidity) {
+        auto& si = sensor_at<Si7021>(*this, Si7021::kAddress, "SI7021");
+        if (v.temperature) si.set_temperature(*v.temperature);
+        if (v.humidity) si.set_humidity(*v.humidity);
+    }
+    if (v.light) sensor_at<Isl29035>(*this, Isl29035::kAddress, "ISL29035").set_lux(*v.light);
+    if (v.accel || v.magnetic) {
+        auto& fx = sensor_at<Fxos8700>(*this, Fxos8700::kAddress, "FXOS8700CQ");
+        if (v.accel) fx.set_acceleration(*v.accel);
+        if (v.magnetic) fx.set_magnetic_field(*v.magnetic);
+    }
+}
+// ---- end of the I2C section ----
 
 void HailBoard::set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink) {
     // ---- I/O peripherals (periphio) ----
@@ -286,6 +360,7 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
     : impl_(std::make_unique<Impl>(ctx, rng_seed)) {
     std::vector<Row> rows = system_rows();
     for (Row& r : io_rows()) rows.push_back(std::move(r));
+    for (Row& r : i2c_rows()) rows.push_back(std::move(r));  // after the PDCA (i2c)
     for (const Row& r : rows) {
         std::unique_ptr<Device> dev =
             r.make ? r.make(*impl_, r)

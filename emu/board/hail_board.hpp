@@ -4,9 +4,11 @@
 //
 // CONTRACT (owned by the peripherals issue; the machine constructs it after it has mapped flash
 // at 0 and SRAM at 0x20000000 on ctx.bus): members may be added; these signatures stay.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +19,7 @@
 namespace tockemu {
 
 class SpiDevice;
+class I2cDevice;
 class Device;
 
 class HailBoard {
@@ -40,6 +43,24 @@ class HailBoard {
     void set_gpio_input(unsigned port, unsigned pin, bool level);
     bool gpio_output(unsigned port, unsigned pin) const;
     void attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device);
+
+    // ---- I2C (i2c) ----
+    // The Hail's sensors hang on TWIM1 (PB00 SDA / PB01 SCL): SI7021 temperature/humidity at
+    // 0x40, ISL29035 ambient light at 0x44, FXOS8700CQ accelerometer/magnetometer at 0x1E (INT1 on
+    // PA09). attach_i2c_device() adds a device at a 7-bit address of TWIM0..3 or replaces one.
+    static constexpr unsigned kSensorTwim = 1;
+    void attach_i2c_device(unsigned twim, std::uint8_t address, std::unique_ptr<I2cDevice> device);
+    // What the sensors measure from now on; unset fields keep their value. Defaults: 22.5 C,
+    // 45 %RH, 300 lux, (0, 0, 1000) milli-g, (20, -5, -40) microtesla.
+    struct SensorValues {
+        std::optional<double> temperature;              // degrees Celsius (SI7021)
+        std::optional<double> humidity;                 // % relative humidity (SI7021)
+        std::optional<double> light;                    // lux (ISL29035)
+        std::optional<std::array<double, 3>> accel;     // milli-g, x y z (FXOS8700CQ)
+        std::optional<std::array<double, 3>> magnetic;  // microtesla, x y z (FXOS8700CQ)
+    };
+    void set_sensors(const SensorValues& values);
+    // ---- end of the I2C section ----
 
     // The board calls this when the guest selects a new main clock (PM.MCCTRL etc.).
     // Without a handler the board sets ctx.clock's frequency itself.
