@@ -45,5 +45,15 @@ TEST_F(UpstreamFirmware, TrngDeliversEightWordsThroughTheEntropyIterator) {
     EXPECT_NE(semihosting.find("words=0x00000008"), std::string::npos) << semihosting;
 }
 
+// flashcalw.rs write_page: UP, EP, CPB, page buffer, WP, each step on the ready interrupt. The
+// second write of the same page must come out exactly (it needs the erase).
+TEST_F(UpstreamFirmware, InterruptDrivenFlashWritePageProgramsThePageTwice) {
+    load("up_flash_write");
+    const RunResult r = machine.run_until(picos_from_ms(50));
+    ASSERT_EQ(r.reason, StopReason::SemihostingExit) << r.message << semihosting;
+    EXPECT_EQ(r.exit_code, 0) << semihosting;
+    EXPECT_NE(semihosting.find("word0=0xa0a00000"), std::string::npos) << semihosting;
+}
+
 }  // namespace
 }  // namespace tockemu
