@@ -1,0 +1,117 @@
+// Differential core tests: each tests/firmware/coretest/ct_*.c image prints architectural state
+// after targeted operations (exception entry/return, priorities, SCS registers, faults,
+// SysTick, CONTROL, a few DSP instructions); tockemu must print what qemu-system-arm prints,
+// except on the lines where QEMU 7.2 departs from the ARMv7-M ARM, where tockemu must print what
+// the manual requires (each listed with its section).
+//
+// Images that show a tockemu bug not fixed yet are in the DISABLED_Findings list (built, not
+// run; --gtest_also_run_disabled_tests runs them); each names its entry in
+// /work/notes/s2/core-findings.md. When cpu3 fixes one, it moves to the enabled list.
+#include <gtest/gtest.h>
+
+#include "differential.hpp"
+
+namespace tockemu::coretest {
+namespace {
+
+struct Case {
+    const char* name;
+    std::vector<QemuDeviation> qemu_deviations;
+};
+
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.name;
+}
+
+class Differential : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Differential, PrintsWhatQemuAndTheManualPrint) {
+    const Case& c = GetParam();
+    ASSERT_TRUE(std::filesystem::exists(firmware(c.name))) << firmware(c.name);
+    const FwRun ours = run_tockemu(c.name);
+    // Complete on its own terms, so that two equally broken runs cannot pass.
+    EXPECT_EQ(ours.reason, StopReason::SemihostingExit) << ours.message << "\n" << ours.out;
+    EXPECT_EQ(ours.exit_code, 0) << ours.out;
+    EXPECT_TRUE(ours.out.ends_with("done\n")) << ours.out;
+    if (!have_qemu()) GTEST_SKIP() << "qemu-system-arm not installed: differential half skipped";
+    const FwRun qemu = run_qemu(c.name);
+    EXPECT_EQ(qemu.exit_code, 0) << qemu.out;
+    std::vector<std::string> ref = lines(qemu.out);
+    for (const QemuDeviation& d : c.qemu_deviations) {
+        ASSERT_LT(d.line - 1, ref.size()) << "deviation line " << d.line << " beyond QEMU output";
+        // Still QEMU's behaviour? (If QEMU now agrees with the manual, drop the deviation.)
+        EXPECT_EQ(ref[d.line - 1], d.qemu) << "QEMU line " << d.line << " changed:\n" << qemu.out;
+        ref[d.line - 1] = d.manual;
+    }
+    const std::string diff = first_difference(lines(ours.out), ref);
+    EXPECT_EQ(diff, "") << "tockemu output:\n" << ours.out << "\nQEMU output:\n" << qemu.out;
+}
+
+std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+    return info.param.name;
+}
+
+// QEMU 7.2 takes an INVPC UsageFault with LR = EXC_RETURN; the ARMv7-M ARM (B1.5.8,
+// ExceptionReturn) sets LR = 0xF0000000 + EXC_RETURN before ExceptionTaken(UsageFault).
+QemuDeviation invpc_lr(std::size_t line, std::uint32_t exc_return) {
+    char q[32], m[32];
+    std::snprintf(q, sizeof q, "  lr=0x%08x", exc_return);
+    std::snprintf(m, sizeof m, "  lr=0x%08x", 0xF0000000u + exc_return);
+    return {line, q, m};
+}
+
+// Images whose every line matches QEMU, or the manual where QEMU departs from it.
+const Case kCases[] = {
+    {"ct_frame", {}},
+    {"ct_return",
+     {
+         // Return to EPSR.T = 0 at an address 4n+2: QEMU decodes the code as A32 and reports
+         // UFSR.UNALIGNED for the PC; the manual (B1.5.8 restores EPSR from the frame; B1.4.2:
+         // executing with T = 0 is INVSTATE) has INVSTATE whatever the address.
+         {13, "  cfsr=0x01000000", "  cfsr=0x00020000"},
+         invpc_lr(20, 0xFFFFFFF5u),
+         invpc_lr(25, 0xFFFFFFF1u),
+         invpc_lr(30, 0xFFFFFFF9u),
+     }},
+    {"ct_return_nonbase", {}},
+    {"ct_prio", {}},
+    {"ct_masks", {}},
+    {"ct_scs", {}},
+    {"ct_control", {}},
+    {"ct_systick", {}},
+    {"ct_tailchain", {}},
+    {"ct_stackerr", {}},
+    {"ct_vtor", {}},
+    {"ct_excl", {}},
+    {"ct_isa", {}},
+    {"ct_faults",
+     {
+         // BKPT with halting debug and DebugMonitor both disabled escalates to HardFault with
+         // HFSR.DEBUGEVT (C1.7 debug event escalation; silicon reads 0x80000000); QEMU 7.2 sets
+         // HFSR.FORCED instead.
+         {63, "  hfsr=0x40000000", "  hfsr=0x80000000"},
+     }},
+};
+INSTANTIATE_TEST_SUITE_P(Coretest, Differential, ::testing::ValuesIn(kCases), case_name);
+
+// tockemu bugs reported in /work/notes/s2/core-findings.md (F<n>), not fixed yet.
+const Case kFindings[] = {
+    {"ct_ge_return", {}},                                    // F1
+    {"ct_return_ipsr_thread", {invpc_lr(4, 0xFFFFFFF9u)}},   // F2
+    {"ct_return_ipsr_handler", {invpc_lr(4, 0xFFFFFFF1u)}},  // F2
+    {"ct_vtor_even", {}},                                    // F3
+    {"ct_excl_exception", {}},                               // F4
+    {"ct_unaligned_multi", {}},                              // F5
+    {"ct_stkalign",                                          // F6
+     {
+         // B1.5.8 PopStack: spmask = psr<9> AND CCR.STKALIGN; QEMU 7.2 ignores STKALIGN there
+         // and moves SP by 4.
+         {6, "stkalign 0, bit9 set by handler: sp moved=0x00000004",
+          "stkalign 0, bit9 set by handler: sp moved=0x00000000"},
+     }},
+};
+INSTANTIATE_TEST_SUITE_P(DISABLED_Findings, Differential, ::testing::ValuesIn(kFindings),
+                         case_name);
+
+}  // namespace
+}  // namespace tockemu::coretest
