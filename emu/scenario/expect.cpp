@@ -76,6 +76,8 @@ const char* action_word(Action::Kind k) {
             return "restart";
         case Action::Kind::End:
             return "end";
+        case Action::Kind::SetSensor:
+            return "set_sensor";
     }
     return "?";
 }
@@ -405,6 +407,20 @@ std::string EventSpec::describe() const {
     return "?";
 }
 
+// "set sensors temperature=23.5 C, accel=(0, 0, 1000) mg"
+std::string describe_sensors(const SensorSetting& s) {
+    std::vector<std::string> parts;
+    auto vec = [](const std::array<double, 3>& v) {
+        return fmt::format("({:g}, {:g}, {:g})", v[0], v[1], v[2]);
+    };
+    if (s.temperature) parts.push_back(fmt::format("temperature={:g} C", *s.temperature));
+    if (s.humidity) parts.push_back(fmt::format("humidity={:g} %RH", *s.humidity));
+    if (s.light) parts.push_back(fmt::format("light={:g} lux", *s.light));
+    if (s.accel) parts.push_back(fmt::format("accel={} mg", vec(*s.accel)));
+    if (s.magnetic) parts.push_back(fmt::format("magnetic={} uT", vec(*s.magnetic)));
+    return fmt::format("set sensors {}", fmt::join(parts, ", "));
+}
+
 std::string Action::describe() const {
     std::string what;
     switch (kind) {
@@ -428,6 +444,9 @@ std::string Action::describe() const {
             break;
         case Kind::End:
             what = "end the run";
+            break;
+        case Kind::SetSensor:
+            what = describe_sensors(sensors);
             break;
         default:
             what = fmt::format("{} {}", action_word(kind), process);

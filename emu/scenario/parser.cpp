@@ -308,13 +308,51 @@ EventSpec read_event(const Reader& r, const YAML::Node& n, std::string_view what
 
 // ---- timeline ----
 
+// `set_sensor: {temperature: 23.5, humidity: 40, light: 300, accel: [0, 0, 1000],
+// magnetic: [20, -5, -40]}` (degrees C, %RH, lux, milli-g, microtesla).
+double read_real(const Reader& r, const YAML::Node& n, std::string_view what) {
+    if (n.IsScalar()) {
+        const std::string t = n.Scalar();
+        char* end = nullptr;
+        const double x = std::strtod(t.c_str(), &end);
+        if (!t.empty() && *end == '\0' && std::isfinite(x)) return x;
+    }
+    r.fail(n, fmt::format("expected a number for {}", what));
+}
+
+std::array<double, 3> read_vector(const Reader& r, const YAML::Node& n, std::string_view what) {
+    if (!n.IsSequence() || n.size() != 3) r.fail(n, fmt::format("expected [x, y, z] for {}", what));
+    return {read_real(r, n[0], what), read_real(r, n[1], what), read_real(r, n[2], what)};
+}
+
+SensorSetting read_sensor_setting(const Reader& r, const YAML::Node& v) {
+    r.check_keys(v, {"temperature", "humidity", "light", "accel", "magnetic"}, "set_sensor");
+    SensorSetting s;
+    if (v["temperature"]) s.temperature = read_real(r, v["temperature"], "temperature (C)");
+    if (v["humidity"]) {
+        s.humidity = read_real(r, v["humidity"], "humidity (%RH)");
+        if (*s.humidity < 0 || *s.humidity > 100)
+            r.fail(v["humidity"], "humidity is a relative humidity between 0 and 100 (%)");
+    }
+    if (v["light"]) {
+        s.light = read_real(r, v["light"], "light (lux)");
+        if (*s.light < 0) r.fail(v["light"], "light (lux) cannot be negative");
+    }
+    if (v["accel"]) s.accel = read_vector(r, v["accel"], "accel (milli-g)");
+    if (v["magnetic"]) s.magnetic = read_vector(r, v["magnetic"], "magnetic (microtesla)");
+    if (v.size() == 0)
+        r.fail(v,
+               "set_sensor needs at least one of: temperature, humidity, light, accel, magnetic");
+    return s;
+}
+
 Action read_action(const Reader& r, const YAML::Node& n) {
     static const std::vector<std::string_view> kActionKeys = {
-        "send", "press", "release", "inject_fault", "corrupt",
-        "stop", "start", "kill",    "restart",      "end"};
+        "send",  "press", "release", "inject_fault", "corrupt",   "stop",
+        "start", "kill",  "restart", "end",          "set_sensor"};
     static const std::vector<std::string_view> kAll = {
         "at",           "when",    "occurrence", "after", "hold", "send",    "press", "release",
-        "inject_fault", "corrupt", "stop",       "start", "kill", "restart", "end"};
+        "inject_fault", "corrupt", "stop",       "start", "kill", "restart", "end",   "set_sensor"};
     r.check_keys(n, kAll, "timeline entry");
     Action a;
     a.where = r.at(n);
@@ -383,6 +421,9 @@ Action read_action(const Reader& r, const YAML::Node& n) {
         if ((a.address.value_or(0) | a.offset.value_or(0)) & 3u)
             r.fail(v,
                    "corrupt writes one aligned word: the address/offset must be a multiple of 4");
+    } else if (kind == "set_sensor") {
+        a.kind = Action::Kind::SetSensor;
+        a.sensors = read_sensor_setting(r, v);
     } else if (kind == "end") {
         a.kind = Action::Kind::End;
         if (!r.boolean(v, "end")) r.fail(v, "write 'end: true' to end the run");

@@ -361,6 +361,9 @@ class Run {
                 ended_ = true;
                 machine_.request_stop();
                 break;
+            case Action::Kind::SetSensor:
+                set_sensors(a);
+                break;
         }
     }
 
@@ -378,6 +381,17 @@ class Run {
         }
         if (!write_word(machine_, addr, a.value))
             action_error(a, fmt::format("{:#010x} is not writable memory", addr));
+    }
+
+    // The Hail's I2C sensors measure these values from now on (a board whose sensors were
+    // replaced reports the action as failed instead of stopping the run).
+    void set_sensors(const Action& a) {
+        const SensorSetting& s = a.sensors;
+        try {
+            machine_.board().set_sensors({s.temperature, s.humidity, s.light, s.accel, s.magnetic});
+        } catch (const std::exception& e) {
+            action_error(a, e.what());
+        }
     }
 
     // Tock's process console (reference §7.6): stop / start (resume) / terminate / boot.

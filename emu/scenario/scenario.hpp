@@ -2,6 +2,7 @@
 // A scenario: one scripted, deterministic run of the Hail board (docs/scenario-format.md).
 // This header is the parsed form of a YAML scenario file; parse_scenario_file() builds it and
 // rejects anything it does not understand with "file:line:column: what was expected".
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -58,8 +59,30 @@ struct EventSpec {
 
 enum class FaultKind { Mpu, Usage };
 
+// `set_sensor:` values for the Hail's I2C sensors (HailBoard::set_sensors); unset fields keep
+// their current value.
+struct SensorSetting {
+    std::optional<double> temperature;              // degrees Celsius
+    std::optional<double> humidity;                 // % relative humidity
+    std::optional<double> light;                    // lux
+    std::optional<std::array<double, 3>> accel;     // milli-g, x y z
+    std::optional<std::array<double, 3>> magnetic;  // microtesla, x y z
+};
+
 struct Action {
-    enum class Kind { Send, Press, Release, InjectFault, Corrupt, Stop, Start, Kill, Restart, End };
+    enum class Kind {
+        Send,
+        Press,
+        Release,
+        InjectFault,
+        Corrupt,
+        Stop,
+        Start,
+        Kill,
+        Restart,
+        End,
+        SetSensor
+    };
     Kind kind = Kind::End;
     Location where;
     // Trigger: at a virtual time, or the `occurrence`-th time `when` happens; then `delay`.
@@ -75,6 +98,7 @@ struct Action {
     std::optional<std::uint32_t> offset;   // Corrupt: from the process's RAM start
     std::optional<std::uint32_t> address;  // Corrupt: absolute
     std::uint32_t value = 0;
+    SensorSetting sensors;         // SetSensor
     std::string describe() const;  // "send \"help\\n\"", "inject mpu fault into crash"
 };
 
