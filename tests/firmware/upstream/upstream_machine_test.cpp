@@ -55,5 +55,15 @@ TEST_F(UpstreamFirmware, InterruptDrivenFlashWritePageProgramsThePageTwice) {
     EXPECT_NE(semihosting.find("word0=0xa0a00000"), std::string::npos) << semihosting;
 }
 
+// spi.rs + dma.rs: a DMA transfer to the loopback on NPCS0, then a held (CSAAT) JEDEC ID read
+// from the W25Q80 on NPCS1; every PDCA interrupt serviced from the main loop.
+TEST_F(UpstreamFirmware, SpiDmaTransfersThroughPdcaChannelsEightAndNine) {
+    load("up_spi_transfer");
+    const RunResult r = machine.run_until(picos_from_ms(20));
+    ASSERT_EQ(r.reason, StopReason::SemihostingExit) << r.message << semihosting;
+    EXPECT_EQ(r.exit_code, 0) << semihosting;
+    EXPECT_NE(semihosting.find("jedec=0x00ef4014"), std::string::npos) << semihosting;
+}
+
 }  // namespace
 }  // namespace tockemu

@@ -53,6 +53,25 @@
 #define TRNG_DATRDY 1u
 #define TRNG_IRQ 73u
 
+#define SPI_BASE 0x40008000u
+#define SPI_CR REG32(SPI_BASE + 0x00)
+#define SPI_MR REG32(SPI_BASE + 0x04)
+#define SPI_SR REG32(SPI_BASE + 0x10)
+#define SPI_CSR(n) REG32(SPI_BASE + 0x30 + 4u * (n))
+#define SPI_SR_TXEMPTY (1u << 9)
+#define SPI_SR_SPIENS (1u << 16)
+
+#define PDCA_CH(n, off) REG32(0x400A2000u + 0x40u * (n) + (off))
+#define PDCA_MAR(n) PDCA_CH(n, 0x00)
+#define PDCA_PSR8(n) (*(volatile uint8_t*)(0x400A2004u + 0x40u * (n)))
+#define PDCA_TCR(n) PDCA_CH(n, 0x08)
+#define PDCA_MARR(n) PDCA_CH(n, 0x0C)
+#define PDCA_TCRR(n) PDCA_CH(n, 0x10)
+#define PDCA_CR(n) PDCA_CH(n, 0x14)
+#define PDCA_MR(n) PDCA_CH(n, 0x18)
+#define PDCA_IER(n) PDCA_CH(n, 0x20)
+#define PDCA_IDR(n) PDCA_CH(n, 0x24)
+
 /* pm.rs enable_clock/disable_clock: UNLOCK with the mask's offset, read, write. */
 static inline void pm_mask_set(uint32_t offset, uint32_t bit) {
     PM_UNLOCK = 0xAA000000u | offset;
