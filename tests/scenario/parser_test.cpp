@@ -125,7 +125,7 @@ TEST(ScenarioParser, UnknownKeyIsAnErrorWithItsPosition) {
     EXPECT_EQ(error_of("budget: 1s\ntimeline:\n  - at: 1ms\n    sned: x\n"),
               std::string("s.yaml:4:5: unknown key 'sned' in timeline entry; expected one of: at, "
                           "when, occurrence, after, hold, send, press, release, inject_fault, "
-                          "corrupt, stop, start, kill, restart, end"));
+                          "corrupt, stop, start, kill, restart, end, set_sensor"));
 }
 
 TEST(ScenarioParser, WrongTypesSayWhatWasExpected) {
