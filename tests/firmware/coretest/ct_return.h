@@ -58,6 +58,7 @@ enum {
     SVC_SET_IPSR,     /* stacked IPSR = 5 while returning to thread */
     SVC_BAD_RETURN,   /* return with EXC_RETURN = svc_arg */
     SVC_PEND_IRQ,     /* pend IRQ 0 (higher priority) from the handler */
+    SVC_CLEAR_ACTIVE, /* clear SHCSR.SVCALLACT, then return */
 };
 volatile uint32_t svc_mode, svc_arg; /* not static: named by the asm below */
 static volatile uint32_t svc_back;    /* set when the SVC handler resumes after IRQ 0 */
@@ -104,6 +105,9 @@ void svc_c(uint32_t *frame, uint32_t exc_return) {
             break;
         case SVC_SET_IPSR:
             frame[7] |= 5u;
+            break;
+        case SVC_CLEAR_ACTIVE:
+            SCB_SHCSR &= ~(1u << 7);
             break;
         case SVC_PEND_IRQ:
             irq_pend(0);
