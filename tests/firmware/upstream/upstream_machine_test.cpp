@@ -65,5 +65,22 @@ TEST_F(UpstreamFirmware, SpiDmaTransfersThroughPdcaChannelsEightAndNine) {
     EXPECT_NE(semihosting.find("jedec=0x00ef4014"), std::string::npos) << semihosting;
 }
 
+// usart.rs receive_automatic on USART3 (nRF51822 link): PDCA receive ended by the receiver
+// time-out; the length is 16 - PDCA TCR. The time-out (RTOR = 250, upstream's interbyte value)
+// fires 250 bit periods (1 ms at 250 kBd) after the last of the 5 bytes. The counter restarts at
+// each received character, so a TO shorter than a character would end after the first byte.
+TEST_F(UpstreamFirmware, UartReceiveEndsOnTheTimeoutWithTheLengthFromThePdcaCounter) {
+    load("up_uart_receive_timeout");
+    RunResult r = machine.run_until(picos_from_ms(1));
+    ASSERT_EQ(r.reason, StopReason::TimeLimit) << r.message << semihosting;
+    ASSERT_NE(semihosting.find("receiving"), std::string::npos) << semihosting;
+    const std::uint8_t bytes[] = {'a', 'b', 'c', 'd', 'e'};
+    machine.board().inject_uart_rx(3, bytes);
+    r = machine.run_until(machine.clock().now() + picos_from_ms(5));
+    ASSERT_EQ(r.reason, StopReason::SemihostingExit) << r.message << semihosting;
+    EXPECT_EQ(r.exit_code, 0) << semihosting;
+    EXPECT_NE(semihosting.find("length=0x00000005"), std::string::npos) << semihosting;
+}
+
 }  // namespace
 }  // namespace tockemu

@@ -61,6 +61,19 @@
 #define SPI_SR_TXEMPTY (1u << 9)
 #define SPI_SR_SPIENS (1u << 16)
 
+#define USART3_BASE 0x40030000u
+#define USART3(off) REG32(USART3_BASE + (off))
+#define US_CR USART3(0x00)
+#define US_MR USART3(0x04)
+#define US_IER USART3(0x08)
+#define US_IDR USART3(0x0C)
+#define US_IMR USART3(0x10)
+#define US_CSR USART3(0x14)
+#define US_BRGR USART3(0x20)
+#define US_RTOR USART3(0x24)
+#define US_TIMEOUT (1u << 8)
+#define USART3_IRQ 68u
+
 #define PDCA_CH(n, off) REG32(0x400A2000u + 0x40u * (n) + (off))
 #define PDCA_MAR(n) PDCA_CH(n, 0x00)
 #define PDCA_PSR8(n) (*(volatile uint8_t*)(0x400A2004u + 0x40u * (n)))
