@@ -82,6 +82,7 @@ const Case kCases[] = {
      }},
     {"ct_return_nonbase", {}},
     {"ct_return_inactive", {invpc_lr(4, 0xFFFFFFF9u)}},
+    {"ct_nmi_hardfault", {}},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
@@ -120,6 +121,17 @@ const Case kFindings[] = {
     {"ct_bfhfnmign",  // F7
      {},
      "busfault ignored at priority -1: busfaults=0x00000000\n"
+     "done\n"},
+    {"ct_prio_bits",  // F8
+     {},
+     "ipr 0xff reads=0x000000f0\n"
+     "ipr 0x1f reads=0x00000010\n"
+     "shpr pendsv 0xff reads=0x000000f0\n"
+     "basepri 0xff reads=0x000000f0\n"
+     "basepri 0x1f reads=0x00000010\n"
+     "basepri 0x0f reads=0x00000000\n"
+     "basepri_max 0x0f over 0 reads=0x00000000\n"
+     "basepri 0x0f masks nothing: irq0 taken=0x00000001\n"
      "done\n"},
 };
 INSTANTIATE_TEST_SUITE_P(DISABLED_Findings, Differential, ::testing::ValuesIn(kFindings),
