@@ -5,8 +5,14 @@
    Counts are compared, not times: QEMU and the SAM4L tick at different rates. */
 #include "ct.h"
 
-static volatile uint32_t ticks;
-void systick_handler(void) { ticks++; }
+static volatile uint32_t ticks, cvr_in_handler, csr_in_handler;
+void systick_handler(void) {
+    if (!ticks) {
+        cvr_in_handler = SYST_CVR;
+        csr_in_handler = SYST_CSR;
+    }
+    ticks++;
+}
 
 static void spin(uint32_t n) {
     for (volatile uint32_t i = 0; i < n; ++i) {
@@ -74,6 +80,31 @@ int main(void) {
     const uint32_t t = ticks;
     SYST_CSR = 0;
     sh_kv("tickint: a cvr write does not tick", t);
+
+    /* The interrupt comes at the wrap (B3.3.1: reaching 0 pends SysTick, the next clock reloads
+       RVR), and COUNTFLAG is set inside the handler. */
+    ticks = 0;
+    SYST_RVR = 20000;
+    SYST_CVR = 0;
+    SYST_CSR = 7;
+    while (ticks == 0) {
+    }
+    SYST_CSR = 0;
+    /* 0 when the handler starts within the same SysTick clock as the wrap (QEMU ticks every
+       40 instructions with -icount shift=0), else just below RVR (tockemu: a tick per cycle). */
+    sh_kv("handler: cvr at the wrap", cvr_in_handler == 0 ||
+                                          (cvr_in_handler <= 20000 && cvr_in_handler > 19800));
+    sh_kv("handler: countflag", (csr_in_handler >> 16) & 1);
+
+    /* Enabling with CVR = 0 reloads RVR without a wrap: COUNTFLAG stays clear. */
+    SYST_RVR = 0x00FFFFFFu;
+    SYST_CVR = 0;
+    (void)SYST_CSR;
+    SYST_CSR = 5;
+    spin(10);
+    sh_kv("reload from 0: countflag", (SYST_CSR >> 16) & 1);
+    sh_kv("reload from 0: counting down from rvr", SYST_CVR > 0x00F00000u);
+    SYST_CSR = 0;
     sh_print("done");
     return 0;
 }
