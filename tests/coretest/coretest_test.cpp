@@ -83,6 +83,7 @@ const Case kCases[] = {
     {"ct_return_nonbase", {}},
     {"ct_return_inactive", {invpc_lr(4, 0xFFFFFFF9u)}},
     {"ct_nmi_hardfault", {}},
+    {"ct_return_insns", {}},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
@@ -96,8 +97,8 @@ const Case kCases[] = {
     {"ct_faults",
      {
          // BKPT with halting debug and DebugMonitor both disabled escalates to HardFault with
-         // HFSR.DEBUGEVT (C1.7 debug event escalation; silicon reads 0x80000000); QEMU 7.2 sets
-         // HFSR.FORCED instead.
+         // HFSR.DEBUGEVT (B3.2.16 and the debug-event rules of part C; silicon reads 0x80000000);
+         // QEMU 7.2 sets HFSR.FORCED instead.
          {63, "  hfsr=0x40000000", "  hfsr=0x80000000"},
      }},
 };

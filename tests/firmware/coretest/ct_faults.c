@@ -1,7 +1,7 @@
 /* Fault status after each fault type (ARMv7-M ARM B1.5.14, B3.2.15-B3.2.18): CFSR (MMFSR,
    BFSR, UFSR), HFSR, MMFAR/BFAR and their VALID bits, the stacked PC, escalation to HardFault
    with FORCED when the fault is disabled or cannot preempt (B1.5.4), CFSR/HFSR write-one-to-
-   clear, BKPT without a debugger (HardFault DEBUGEVT, C1.7?: no DebugMonitor), a fetch from an
+   clear, BKPT without a debugger or DebugMonitor (HardFault, HFSR.DEBUGEVT), a fetch from an
    execute-never region (IACCVIOL, MMFAR not valid).
    Every fault handler records what it saw, clears nothing, and resumes at `resume` (or at the
    stacked LR for a bad fetch). Addresses: 0x30000000 is unmapped on the SAM4L and on
