@@ -6,10 +6,12 @@
    Checks: FXOS8700CQ WHO_AM_I = 0xC7 by write-then-read; an SI7021 no-hold temperature
    measurement NAKs its read address while converting and then returns MSB, LSB and a valid
    CRC-8; the ISL29035 converts 300 lux at 8 bits / 4000 lux to 19; an absent address (0x50)
-   gives ANAK. Reports: si7021_code, si7021_naks, whoami, isl_data. */
+   gives ANAK; the accelerometer's data-ready interrupt arrives on PA09 (INT1) as a falling edge
+   and the sample reads 1 g on Z. Reports: si7021_code, si7021_naks, whoami, isl_data,
+   accel_z_counts. */
 #include "sam4l_i2c.h"
 
-static uint8_t tx[4], rx[4];
+static uint8_t tx[4], rx[8];
 static int failures;
 
 static void check(int ok, const char* what) {
@@ -157,6 +159,39 @@ int main(void) {
     tx[0] = 0x02;
     check(!(i2c_write_read(0x44, 1, 2) & (SR_ANAK | SR_DNAK)), "ISL29035 data read");
     sh_kv("isl_data", ((uint32_t)rx[1] << 8) | rx[0]);
+
+    /* FXOS8700CQ accelerometer the way Tock's fxos8700cq.rs reads it: data-ready interrupt routed
+       to INT1 (PA09, falling edge), ACTIVE, wait for the edge, read OUT_X_MSB..OUT_Z_LSB. */
+    const uint32_t int1 = 1u << FXOS_INT1_PIN;
+    GPIO_GPERS = int1;
+    GPIO_ODERC = int1;
+    GPIO_STERS = int1;
+    GPIO_IMR0C = int1;
+    GPIO_IMR1S = int1; /* falling edge */
+    GPIO_IFRC = int1;
+    GPIO_IERS = int1;
+    check(GPIO_PVR & int1, "INT1 idles high");
+    tx[0] = 0x2D; /* CTRL_REG4: data-ready interrupt; CTRL_REG5: on INT1 */
+    tx[1] = 1;
+    tx[2] = 1;
+    check(!(i2c_write(0x1E, 3) & (SR_ANAK | SR_DNAK)), "FXOS8700CQ CTRL_REG4/5");
+    tx[0] = 0x2A; /* CTRL_REG1: ACTIVE, 800 Hz */
+    tx[1] = 1;
+    check(!(i2c_write(0x1E, 2) & (SR_ANAK | SR_DNAK)), "FXOS8700CQ active");
+    unsigned spins = 0;
+    while (!(GPIO_IFR & int1) && ++spins < 1000000) {
+    }
+    check(GPIO_IFR & int1, "data ready: falling edge on PA09");
+    check((NVIC_ISPR(0) >> GPIO_PA8_15_IRQ) & 1, "GPIO_1 IRQ 26 pending");
+    GPIO_IFRC = int1;
+    tx[0] = 0x01;
+    check(!(i2c_write_read(0x1E, 1, 6) & (SR_ANAK | SR_DNAK)), "FXOS8700CQ data read");
+    const int16_t z = (int16_t)(((uint32_t)rx[4] << 8) | rx[5]) >> 2;
+    sh_kv("accel_z_counts", (uint32_t)(int32_t)z);
+    check(GPIO_PVR & int1, "reading the data releases INT1");
+    tx[0] = 0x2A; /* standby */
+    tx[1] = 0;
+    check(!(i2c_write(0x1E, 2) & (SR_ANAK | SR_DNAK)), "FXOS8700CQ standby");
 
     /* Nobody at 0x50: ANAK, no CCOMP. */
     sr = i2c_read(0x50, 1);

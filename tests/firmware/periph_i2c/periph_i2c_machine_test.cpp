@@ -44,6 +44,7 @@ TEST_F(PeriphI2cFirmware, ReadsSi7021TemperatureAndFxosWhoAmIByPdca) {
     EXPECT_TRUE(printed("whoami", 0xC7)) << semihosting;
     EXPECT_TRUE(printed("si7021_code", Si7021::temperature_code(22.5))) << semihosting;
     EXPECT_TRUE(printed("isl_data", 19)) << "300 lux at 8 bits / 4000 lux: " << semihosting;
+    EXPECT_TRUE(printed("accel_z_counts", 4098)) << "1000 mg / 0.244 mg: " << semihosting;
     // The 14-bit conversion takes 7 ms of virtual time; the reads were NAKed meanwhile.
     EXPECT_GE(machine.clock().now(), picos_from_ms(7));
 }
@@ -52,11 +53,13 @@ TEST_F(PeriphI2cFirmware, HostSetTemperatureReachesTheGuest) {
     HailBoard::SensorValues v;
     v.temperature = -12.25;
     v.light = 1000.0;
+    v.accel = std::array<double, 3>{0, 0, -500};
     run(v);
     ASSERT_EQ(result.reason, StopReason::SemihostingExit) << result.message << semihosting;
     EXPECT_EQ(result.exit_code, 0) << semihosting;
     EXPECT_TRUE(printed("si7021_code", Si7021::temperature_code(-12.25))) << semihosting;
     EXPECT_TRUE(printed("isl_data", 64)) << semihosting;
+    EXPECT_TRUE(printed("accel_z_counts", static_cast<std::uint32_t>(-2049))) << semihosting;
 }
 
 }  // namespace

@@ -50,6 +50,20 @@
 #define PID_TWIM1_TX 24
 #define TWIM1_DMA_CH 11 /* Tock's fixed channel for TWIM1 */
 
+/* GPIO port A (sam4l.md §9): PA09 is the FXOS8700CQ's INT1 on the Hail. */
+#define GPIO_PA 0x400E1000u
+#define GPIO_GPERS REG32(GPIO_PA + 0x004)
+#define GPIO_ODERC REG32(GPIO_PA + 0x048)
+#define GPIO_PVR REG32(GPIO_PA + 0x060)
+#define GPIO_IERS REG32(GPIO_PA + 0x094)
+#define GPIO_IMR0C REG32(GPIO_PA + 0x0A8)
+#define GPIO_IMR1S REG32(GPIO_PA + 0x0B4)
+#define GPIO_IFR REG32(GPIO_PA + 0x0D0)
+#define GPIO_IFRC REG32(GPIO_PA + 0x0D8)
+#define GPIO_STERS REG32(GPIO_PA + 0x164)
+#define FXOS_INT1_PIN 9
+#define GPIO_PA8_15_IRQ 26 /* GPIO_1: PA08..PA15 */
+
 #define PM_BASE 0x400E0000u
 #define PM_UNLOCK REG32(PM_BASE + 0x058)
 #define PM_HSBMASK_OFF 0x024u
