@@ -84,6 +84,7 @@ const Case kCases[] = {
     {"ct_return_inactive", {invpc_lr(4, 0xFFFFFFF9u)}},
     {"ct_nmi_hardfault", {}},
     {"ct_return_insns", {}},
+    {"ct_irq_in_it", {}},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
