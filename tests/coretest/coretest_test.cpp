@@ -85,6 +85,7 @@ const Case kCases[] = {
     {"ct_nmi_hardfault", {}},
     {"ct_return_insns", {}},
     {"ct_irq_in_it", {}},
+    {"ct_fault_writeback", {}},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
@@ -135,7 +136,8 @@ const Case kFindings[] = {
      "basepri_max 0x0f over 0 reads=0x00000000\n"
      "basepri 0x0f masks nothing: irq0 taken=0x00000001\n"
      "done\n"},
-    {"ct_fault_in_it", {}},  // F9
+    {"ct_fault_in_it", {}},   // F9
+    {"ct_fault_locate", {}},  // F10
 };
 INSTANTIATE_TEST_SUITE_P(DISABLED_Findings, Differential, ::testing::ValuesIn(kFindings),
                          case_name);
