@@ -86,6 +86,7 @@ const Case kCases[] = {
     {"ct_return_insns", {}},
     {"ct_irq_in_it", {}},
     {"ct_fault_writeback", {}},
+    {"ct_sysreset", {}},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
