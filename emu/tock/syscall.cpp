@@ -136,6 +136,10 @@ constexpr CommandEntry kCommands[] = {
     {0x60000, 1, "read"},
     {0x40002, 0, "exists"},
     {0x00008, 1, "alert"},
+    {0x10000, 0, "exists"},
+    {0x10000, 1, "discover"},
+    {0x10000, 2, "notify_service"},
+    {0x10000, 3, "notify_client"},
 };
 
 constexpr std::string_view kMemops[] = {"brk",         "sbrk",      "memory_start", "memory_end",

@@ -95,10 +95,11 @@ Status Process::brk(std::uint32_t new_break) {
 }
 
 void Process::rebuild_mpu() {
-    std::uint32_t flash_rbar = mpu.rbar[2], flash_rasr = mpu.rasr[2];
-    cortexm::mpu_clear(mpu);
-    mpu.rbar[2] = flash_rbar;
-    mpu.rasr[2] = flash_rasr;
+    // Only the two RAM regions follow the break; flash (2) and shared buffers (3-7) are kept.
+    for (unsigned r = 0; r < 2; ++r) {
+        mpu.rbar[r] = cortexm::mpu_rbar(0, r);
+        mpu.rasr[r] = 0;
+    }
     std::uint32_t half = 1u << ram_region_log2;
     std::uint32_t n = (enabled_ram_end() - memory_start) / (half / 8);
     std::uint32_t n0 = n < 8 ? n : 8;
@@ -135,7 +136,7 @@ bool Process::dequeue(Task& out) {
 bool Process::take_matching(std::uint32_t driver, std::uint32_t subscribe, Task& out) {
     for (unsigned i = 0; i < task_count; ++i) {
         const Task& t = tasks[(task_head + i) % kTaskQueueLen];
-        if (t.driver != driver || t.subscribe != subscribe) continue;
+        if (t.kind == Task::Kind::Ipc || t.driver != driver || t.subscribe != subscribe) continue;
         out = t;
         for (unsigned j = i; j + 1 < task_count; ++j) {
             tasks[(task_head + j) % kTaskQueueLen] = tasks[(task_head + j + 1) % kTaskQueueLen];
@@ -168,11 +169,68 @@ bool Process::ready() const {
         case ProcessState::YieldedFor:
             for (unsigned i = 0; i < task_count; ++i) {
                 const Task& t = tasks[(task_head + i) % kTaskQueueLen];
-                if (t.driver == yield_for_driver && t.subscribe == yield_for_subscribe) return true;
+                if (t.kind != Task::Kind::Ipc && t.driver == yield_for_driver &&
+                    t.subscribe == yield_for_subscribe) {
+                    return true;
+                }
             }
             return false;
         default:
             return false;
+    }
+}
+
+// ---- shared memory (IPC) ----
+
+namespace {
+void clear_shared_region(Process& p, unsigned i) {
+    unsigned region = kFirstSharedRegion + i;
+    p.mpu.rbar[region] = cortexm::mpu_rbar(0, region);
+    p.mpu.rasr[region] = 0;
+    p.shared_owner[i] = 0;
+}
+bool shared_region_used(const Process& p, unsigned i) {
+    return (p.mpu.rasr[kFirstSharedRegion + i] & 1u) != 0;
+}
+}  // namespace
+
+Status process_map_shared(Process& target, ProcessId owner, std::uint32_t start,
+                          std::uint32_t len) {
+    std::uint32_t rbar = 0, rasr = 0;
+    if (!cortexm::mpu_exact_region(start, len, 0, cortexm::kApFullAccess, true, rbar, rasr)) {
+        return ErrorCode::INVAL;
+    }
+    // Tock refuses a region overlapping one the process already has; for its own RAM block or
+    // flash that access exists anyway.
+    bool own_ram = start < target.block_end() && start + len > target.memory_start;
+    std::uint32_t flash_end = target.tbf.flash_start + target.tbf.total_size;
+    bool own_flash = start < flash_end && start + len > target.tbf.flash_start;
+    if (own_ram || own_flash) return Status::ok();
+    unsigned slot = kSharedRegions;
+    for (unsigned i = 0; i < kSharedRegions; ++i) {
+        if (shared_region_used(target, i) && target.shared_owner[i] == owner.identifier) {
+            slot = i;  // one buffer per (owner, target): the new one replaces it
+            break;
+        }
+        if (!shared_region_used(target, i) && slot == kSharedRegions) slot = i;
+    }
+    if (slot == kSharedRegions) return ErrorCode::NOMEM;
+    unsigned region = kFirstSharedRegion + slot;
+    target.mpu.rbar[region] = (rbar & ~0xFu) | region;
+    target.mpu.rasr[region] = rasr;
+    target.shared_owner[slot] = owner.identifier;
+    return Status::ok();
+}
+
+void process_unmap_shared(ProcessId owner, Process* target) {
+    for (unsigned s = 0; s < kMaxProcesses; ++s) {
+        Process& p = g_procs[s];
+        if (!p.used || (target != nullptr && target != &p)) continue;
+        for (unsigned i = 0; i < kSharedRegions; ++i) {
+            if (shared_region_used(p, i) && p.shared_owner[i] == owner.identifier) {
+                clear_shared_region(p, i);
+            }
+        }
     }
 }
 
@@ -240,6 +298,7 @@ void process_reset(Process& p) {
     p.kernel_break = p.block_end();
     p.allow_high_water = p.memory_start;
     p.stack_hint = p.heap_hint = 0;
+    for (unsigned i = 0; i < kSharedRegions; ++i) clear_shared_region(p, i);
     for (auto& g : p.grant_ptrs) g = 0;
     p.task_head = p.task_count = 0;
     p.ctx = cortexm::StoredState{};
@@ -270,6 +329,9 @@ void process_reset(Process& p) {
 }
 
 void process_terminate(Process& p, bool has_code, std::uint32_t code) {
+    // Buffers this run shared go with its grants; what others shared with it is withdrawn too.
+    process_unmap_shared(p.id, nullptr);
+    for (unsigned i = 0; i < kSharedRegions; ++i) clear_shared_region(p, i);
     p.task_head = p.task_count = 0;
     for (auto& g : p.grant_ptrs) g = 0;
     p.kernel_break = p.block_end();  // all grant memory reclaimed at once

@@ -15,7 +15,8 @@
 //   memory_start  ------------> +-----------------------------+
 //
 // Flash: the whole TBF [flash_start, flash_start + flash_size) is MPU region 2, read + execute,
-// unprivileged read-only.
+// unprivileged read-only. MPU regions 3-7 map buffers other processes shared with this one over
+// IPC (Tock's extra "add_mpu_region" regions; core/ipc.hpp), read-write, execute-never.
 #include <cstddef>
 #include <cstdint>
 
@@ -32,9 +33,13 @@ namespace kernel {
 constexpr unsigned kMaxProcesses = 8;
 constexpr unsigned kTaskQueueLen = 10;        // Tock's CALLBACK_LEN
 constexpr std::uint32_t kInitialAppBrk = 32;  // one exception frame
+constexpr unsigned kFirstSharedRegion = 3;    // MPU regions 3.. map other processes' buffers
+constexpr unsigned kSharedRegions = cortexm::kMpuRegions - kFirstSharedRegion;
 
 struct Task {
-    enum class Kind : std::uint8_t { FunctionCall, ReturnValue };
+    // Ipc: a notification from another process (Tock's Task::IPC), turned into an upcall when
+    // the process dequeues it (core/ipc.cpp); it is never taken by Yield-WaitFor.
+    enum class Kind : std::uint8_t { FunctionCall, ReturnValue, Ipc };
     Kind kind;
     std::uint32_t driver;
     std::uint32_t subscribe;
@@ -60,6 +65,9 @@ struct Process {
     cortexm::StoredState ctx = {};
     cortexm::MpuConfig mpu = {};
     unsigned ram_region_log2 = 0;  // log2 of each of the two RAM regions (half the block)
+    // Run identifier of the process whose buffer MPU region kFirstSharedRegion + i maps (valid
+    // while that region is enabled). Identifiers are unique across all slots and runs.
+    std::uint32_t shared_owner[kSharedRegions] = {};
 
     std::uint32_t yield_for_driver = 0, yield_for_subscribe = 0;
     Task tasks[kTaskQueueLen] = {};
@@ -112,6 +120,14 @@ void process_terminate(Process& p, bool has_code, std::uint32_t code);
 void process_restart(Process& p, bool has_code = false, std::uint32_t code = 0);
 // Applies the board's fault policy after printing the fault report.
 void process_fault(Process& p);
+
+// Shared memory (IPC): maps [start, start + len) of `owner`'s RAM into `target`'s MPU as a
+// read-write, execute-never region, replacing the one `owner` already has there. Nothing to do
+// (ok) when the range is `target`'s own memory. INVAL when no MPU region covers exactly that
+// range, NOMEM when regions 3-7 are all in use.
+Status process_map_shared(Process& target, ProcessId owner, std::uint32_t start, std::uint32_t len);
+// Removes what `owner` (that run) shared with `target`; with target == nullptr, from every process.
+void process_unmap_shared(ProcessId owner, Process* target);
 
 // Fills the stacked frame with an upcall (tock-abi.md 1.5). False if the stack is not writable.
 bool process_push_upcall(Process& p, const Task& t);

@@ -6,6 +6,7 @@
 #include "core/debug.hpp"
 #include "core/deferred_call.hpp"
 #include "core/events.hpp"
+#include "core/ipc.hpp"
 #include "core/process.hpp"
 #include "core/syscall.hpp"
 
@@ -71,6 +72,10 @@ Outcome do_process(Kernel& k, Process& p) {
                 Task t;
                 if (!p.dequeue(t)) return Outcome::Done;
                 if (t.kind == Task::Kind::ReturnValue) break;  // discarded outside Yield-WaitFor
+                if (t.kind == Task::Kind::Ipc) {
+                    ipc_deliver(p, t);  // queues the upcall behind the tasks already queued
+                    break;
+                }
                 if (!process_push_upcall(p, t)) {
                     p.has_fault = false;
                     p.fault_reason = "stack outside app memory when delivering an upcall";

@@ -64,6 +64,10 @@ SyscallReturn allow(Kernel& k, Process& p, bool read_write, std::uint32_t driver
     std::uint32_t upcalls = h[0] & 0xFF, ro = (h[0] >> 8) & 0xFF, rw = (h[0] >> 16) & 0xFF;
     std::uint32_t count = read_write ? rw : ro;
     if (num >= count) return SyscallReturn::failure_u32_u32(ErrorCode::NOSUPPORT, addr, len);
+    if (read_write) {
+        Status s = d->readwrite_allowing(p.id, num, addr, len);
+        if (!s.is_ok()) return SyscallReturn::failure_u32_u32(s.error(), addr, len);
+    }
     std::uint32_t* slot = h + 1 + 2 * upcalls + (read_write ? 2 * ro : 0) + 2 * num;  // {ptr, len}
     std::uint32_t old_ptr = slot[0], old_len = slot[1];
     slot[0] = addr;

@@ -13,6 +13,10 @@
 //    process as NOMEM. A driver without a grant keeps the default, so Subscribe/Allow on it fail
 //    with NOMEM exactly like Tock's LED driver.
 //  - Userspace-readable allow (svc 7) goes to allow_userspace_readable(); default NOSUPPORT.
+//  - Before the core swaps a Read-Write Allow slot it asks readwrite_allowing(); an error there
+//    is returned to the process (Failure with the passed pair) and the slot keeps its buffer.
+//    Default: accept. IPC (core/ipc.hpp) refuses buffers no MPU region can map and withdraws the
+//    previous buffer from the process it was shared with.
 //
 // A capsule registers itself with Kernel::register_driver(number, driver) from
 // hail_setup_drivers() (kernel/boards/hail/board.hpp).
@@ -42,6 +46,17 @@ class SyscallDriver {
         (void)pid;
         (void)allow_num;
         return SyscallReturn::failure_u32_u32(ErrorCode::NOSUPPORT, address, length);
+    }
+
+    // Read-Write Allow `allow_num` of `pid` is about to hold [address, address + length) (already
+    // checked to be the process's own RAM, or length 0).
+    virtual Status readwrite_allowing(ProcessId pid, std::uint32_t allow_num, std::uint32_t address,
+                                      std::uint32_t length) {
+        (void)pid;
+        (void)allow_num;
+        (void)address;
+        (void)length;
+        return Status::ok();
     }
 
   protected:

@@ -90,6 +90,31 @@ void systick_stop() {
 
 // ---- MPU ----
 
+bool mpu_exact_region(std::uint32_t start, std::uint32_t len, unsigned region, std::uint32_t ap,
+                      bool xn, std::uint32_t& rbar, std::uint32_t& rasr) {
+    if (start % 32 != 0 || len < 32) return false;
+    std::uint64_t end = std::uint64_t{start} + len;
+    if (end > 0x100000000ull) return false;
+    if ((len & (len - 1)) == 0 && start % len == 0) {
+        rbar = mpu_rbar(start, region);
+        rasr = mpu_rasr(static_cast<unsigned>(__builtin_ctz(len)), 0, ap, xn);
+        return true;
+    }
+    // start != 0 here (start % len would be 0). Subregions need a region of 256 bytes or more,
+    // which a subregion of 32 or more (start is 32-aligned) always gives.
+    unsigned sub_log2 = static_cast<unsigned>(__builtin_ctz(start));
+    if (sub_log2 + 3 > 31) return false;  // the region would be 4 GiB or more
+    std::uint32_t sub = 1u << sub_log2;
+    std::uint32_t region_size = sub * 8;
+    std::uint32_t base = start & ~(region_size - 1);
+    if (len % sub != 0 || end > std::uint64_t{base} + region_size) return false;
+    unsigned first = (start - base) / sub, count = len / sub;
+    auto enabled = static_cast<std::uint8_t>(((1u << count) - 1) << first);
+    rbar = mpu_rbar(base, region);
+    rasr = mpu_rasr(sub_log2 + 3, static_cast<std::uint8_t>(~enabled), ap, xn);
+    return true;
+}
+
 void mpu_clear(MpuConfig& c) {
     for (unsigned i = 0; i < kMpuRegions; ++i) {
         c.rbar[i] = mpu_rbar(0, i);

@@ -51,6 +51,13 @@ constexpr std::uint32_t mpu_rasr(unsigned size_log2, std::uint8_t srd, std::uint
 constexpr std::uint32_t mpu_rbar(std::uint32_t base, unsigned region) {
     return (base & ~0x1Fu) | (1u << 4) | region;
 }
+// The region that covers exactly [start, start + len), chosen as Tock's `allocate_region`
+// (tock/tock: arch/cortex-m/src/mpu.rs) chooses one for an IPC buffer: start 32-byte aligned and
+// len >= 32; either a power of two aligned to itself, or a run of whole subregions of one region
+// whose subregion size is the largest power of two dividing start. Every other buffer would be
+// rounded past its own end by that algorithm, so it has no region: false.
+bool mpu_exact_region(std::uint32_t start, std::uint32_t len, unsigned region, std::uint32_t ap,
+                      bool xn, std::uint32_t& rbar, std::uint32_t& rasr);
 void mpu_clear(MpuConfig& c);        // every region disabled
 void mpu_apply(const MpuConfig& c);  // MPU off, write all regions, MPU on (PRIVDEFENA)
 void mpu_disable();

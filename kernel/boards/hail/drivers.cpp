@@ -9,6 +9,7 @@
 //   SPI NPCS0 (PA21 MISO, PA22 MOSI, PA23 SCK, PA24 CS) -> spi controller 0x20001
 //   TRNG                                   -> rng 0x40001
 //   low-level debug 0x8 (not on upstream Hail; added for app debugging)
+//   IPC 0x10000 (kernel/core/ipc.hpp)
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -29,6 +30,7 @@
 #include "chips/sam4l/chip.hpp"
 #include "chips/sam4l/pm.hpp"
 #include "core/debug.hpp"
+#include "core/ipc.hpp"
 
 namespace {
 
@@ -113,6 +115,7 @@ struct HailDrivers {
 };
 
 alignas(HailDrivers) std::uint8_t g_drivers_storage[sizeof(HailDrivers)];
+alignas(kernel::Ipc) std::uint8_t g_ipc_storage[sizeof(kernel::Ipc)];
 
 void register_or_panic(kernel::Kernel& kernel, std::uint32_t num, kernel::SyscallDriver& driver) {
     if (!kernel.register_driver(num, driver).is_ok()) {
@@ -164,6 +167,7 @@ void hail_setup_drivers(kernel::Kernel& kernel) {
     register_or_panic(kernel, capsules::LowLevelDebug::kDriverNum, d->low_level_debug);
     register_or_panic(kernel, capsules::SpiController::kDriverNum, d->spi);
     register_or_panic(kernel, capsules::RngDriver::kDriverNum, d->rng);
+    register_or_panic(kernel, kernel::Ipc::kDriverNum, *::new (g_ipc_storage) kernel::Ipc(kernel));
 
     d->process_console.start();
 }
