@@ -87,6 +87,7 @@ const Case kCases[] = {
     {"ct_irq_in_it", {}},
     {"ct_fault_writeback", {}},
     {"ct_sysreset", {}},
+    {"ct_smc", {}},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
