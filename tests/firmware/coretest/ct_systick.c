@@ -105,6 +105,26 @@ int main(void) {
     sh_kv("reload from 0: countflag", (SYST_CSR >> 16) & 1);
     sh_kv("reload from 0: counting down from rvr", SYST_CVR > 0x00F00000u);
     SYST_CSR = 0;
+
+    /* RVR set to 0 while counting: the counter runs down to 0 once more (COUNTFLAG and one
+       interrupt for that 1 -> 0), then stays at 0 (B3.3.1: RVR 0 disables on the next wrap). */
+    ticks = 0;
+    SYST_RVR = 50000;
+    SYST_CVR = 0;
+    SYST_CSR = 7;
+    spin(100);
+    SYST_RVR = 0;
+    sh_kv("rvr 0 while counting: cvr nonzero", SYST_CVR != 0);
+    polls = 0;
+    while (SYST_CVR != 0 && polls < 10000000) polls++;
+    spin(3000);
+    sh_kv("rvr 0 while counting: cvr", SYST_CVR);
+    sh_kv("rvr 0 while counting: countflag", (SYST_CSR >> 16) & 1);
+    sh_kv("rvr 0 while counting: countflag again", (SYST_CSR >> 16) & 1);
+    sh_kv("rvr 0 while counting: ticks", ticks);
+    spin(3000);
+    sh_kv("rvr 0 while counting: ticks later", ticks);
+    SYST_CSR = 0;
     sh_print("done");
     return 0;
 }
