@@ -88,6 +88,14 @@ const Case kCases[] = {
     {"ct_fault_writeback", {}},
     {"ct_sysreset", {}},
     {"ct_smc", {}},
+    {"ct_ids",
+     {},
+     // Cortex-M4 r0p1 TRM feature register values, 8 MPU regions, ICTR for 80 lines.
+     "cpuid=0x410fc241\nid_pfr0=0x00000030\nid_pfr1=0x00000200\nid_dfr0=0x00100000\n"
+     "id_afr0=0x00000000\nid_mmfr0=0x00100030\nid_mmfr1=0x00000000\nid_mmfr2=0x01000000\n"
+     "id_mmfr3=0x00000000\nid_isar0=0x01101110\nid_isar1=0x02111000\nid_isar2=0x21112231\n"
+     "id_isar3=0x01111110\nid_isar4=0x01310132\nmpu_type=0x00000800\nictr=0x00000002\n"
+     "done\n"},
     {"ct_prio", {}},
     {"ct_masks", {}},
     {"ct_scs", {}},
