@@ -42,9 +42,10 @@ class IpcRecorder {
     std::optional<Picos> withdrawn, first_fault;
 };
 
-std::uint32_t shared_buffer_address(const std::string& console) {
+std::uint32_t shared_buffer_address(const std::string& console, unsigned len) {
     std::smatch m;
-    const std::regex re("ipc_revoke_client: share 64 bytes at 0x([0-9a-f]+): SUCCESS");
+    const std::regex re("ipc_revoke_client: share " + std::to_string(len) +
+                        " bytes at 0x([0-9a-f]+): SUCCESS");
     if (!std::regex_search(console, m, re)) return 0;
     return static_cast<std::uint32_t>(std::stoul(m[1], nullptr, 16));
 }
@@ -53,7 +54,7 @@ TEST(KernelIpc, SharedBufferIsAServiceRegionOnlyWhileShared) {
     KernelRun run({"ipc_revoke_service", "ipc_revoke_client"});
     IpcRecorder rec(run.machine());
     ASSERT_TRUE(run.run_until_console("ipc_revoke_client: still running", 1000)) << run.console();
-    const std::uint32_t buffer = shared_buffer_address(run.console());
+    const std::uint32_t buffer = shared_buffer_address(run.console(), 64);
     ASSERT_NE(buffer, 0u) << run.console();
     ASSERT_TRUE(rec.withdrawn && rec.first_fault);
     ASSERT_LT(*rec.withdrawn, *rec.first_fault);
@@ -94,9 +95,22 @@ TEST(KernelIpc, SharedBufferIsAServiceRegionOnlyWhileShared) {
 
 TEST(KernelIpc, ExitOfTheClientWithdrawsItsBufferFromTheService) {
     KernelRun run({"ipc_revoke_service", "ipc_revoke_client"});
+    IpcRecorder rec(run.machine());
     ASSERT_TRUE(run.run_until_console("ipc_revoke_client: exiting with the buffer shared", 1500))
         << run.console();
-    const std::uint32_t buffer = shared_buffer_address(run.console());
+    // 96 bytes at 32 past a 256-byte boundary: no single region fits, so (as Tock) a 256-byte
+    // region with subregions 1-3 (32 bytes each) enabled, exactly the buffer.
+    const std::uint32_t buffer = shared_buffer_address(run.console(), 96);
+    ASSERT_EQ(buffer % 256, 32u) << run.console();
+    bool mapped = false;
+    for (const auto& m : rec.installed) {
+        if ((m.rasr[3] & 1u) == 0) continue;
+        if ((m.rbar[3] & ~0x1Fu) != buffer - 32) continue;
+        mapped = true;
+        EXPECT_EQ((m.rasr[3] >> 1) & 0x1F, 7u) << "SIZE field: 2^(7+1) = 256 bytes";
+        EXPECT_EQ((m.rasr[3] >> 8) & 0xFF, 0xF1u) << "SRD: only subregions 1-3 enabled";
+    }
+    EXPECT_TRUE(mapped);
     run.run_ms(200);  // the service's 50 ms heartbeat writes byte 2 of the old buffer
 
     auto faults = run.records_of(kEvProcessFault);
