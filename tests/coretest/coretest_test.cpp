@@ -93,8 +93,10 @@ const Case kCases[] = {
          // A UDIV that takes the DIV_0_TRP UsageFault writes nothing: R0 still holds 0xdead
          // (B1.5.6: the faulting instruction has no effect). QEMU 7.2 stacks a stale R0 (the
          // value before the MOVW earlier in the same block: the `what` string pointer).
-         {5, "traps set: udiv 7/0=0x0000044f", "traps set: udiv 7/0=0x0000dead"},
-         {13, "traps set again: udiv 7/0=0x0000046b", "traps set again: udiv 7/0=0x0000dead"},
+         {5, "traps set: udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)=0x00000001",
+          "traps set: udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)=0x0000dead"},
+         {13, "traps set again: udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)=0x00000001",
+          "traps set again: udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)=0x0000dead"},
      }},
     {"ct_ids",
      {},

@@ -43,7 +43,7 @@ static void round(const char *what, uint32_t ccr_bits) {
     SCB_CCR &= ~ccr_bits;
     barrier();
     sh_puts(what);
-    sh_kv(": udiv 7/0", q);
+    sh_kv(": udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)", q == 0xDEADu ? 0xDEADu : (q == 0 ? 0 : 1));
     sh_kv("  div faults", div_faults);
     sh_kv("  unaligned ldr", v);
     sh_kv("  unaligned faults", unaligned_faults);
