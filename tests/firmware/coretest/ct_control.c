@@ -69,6 +69,23 @@ int main(void) {
     sh_kv("thread: control after return", get_control());
     sh_kv("thread: still on msp", get_sp() > get_psp() || get_psp() == 0);
 
+    /* ---- MSR CONTROL.SPSEL without ISB: the very next PUSH uses the new stack (the manual
+       asks for an ISB; both QEMU and tockemu switch at once, as Cortex-M4 silicon does) ---- */
+    static uint32_t pstack[16] __attribute__((aligned(8)));
+    set_psp((uint32_t)&pstack[16]);
+    const uint32_t msp_before = get_msp();
+    __asm volatile(
+        "mov r0, #2\n"
+        "msr control, r0\n"
+        "push {r0}\n"
+        "pop {r0}\n"
+        "mov r0, #0\n"
+        "msr control, r0\n"
+        "isb\n" ::
+            : "r0", "memory");
+    sh_kv("spsel without isb: push went to psp", pstack[15] == 2);
+    sh_kv("spsel without isb: msp unchanged", get_msp() == msp_before);
+
     /* ---- MRS views of xPSR in thread mode, with known flags and GE ---- */
     uint32_t v[7];
     __asm volatile(
