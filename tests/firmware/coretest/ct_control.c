@@ -69,8 +69,8 @@ int main(void) {
     sh_kv("thread: control after return", get_control());
     sh_kv("thread: still on msp", get_sp() > get_psp() || get_psp() == 0);
 
-    /* ---- MSR CONTROL.SPSEL without ISB: the very next PUSH uses the new stack (the manual
-       asks for an ISB; both QEMU and tockemu switch at once, as Cortex-M4 silicon does) ---- */
+    /* ---- MSR CONTROL.SPSEL without ISB: the very next PUSH uses the new stack (portable code
+       adds an ISB; QEMU and tockemu both switch at once, which is what this pins down) ---- */
     static uint32_t pstack[16] __attribute__((aligned(8)));
     set_psp((uint32_t)&pstack[16]);
     const uint32_t msp_before = get_msp();
