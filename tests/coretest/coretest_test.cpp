@@ -159,6 +159,15 @@ const Case kFindings[] = {
     {"ct_fault_in_it", {}},   // F9
     {"ct_fault_locate", {}},  // F10
 };
+// A guest that makes every exception unusable stops the machine with a message (tockemu-only:
+// QEMU 7.2 exits with a fatal "Lockup" error of its own).
+TEST(CoretestLockup, AnUnreadableVectorTableLocksTheCoreUp) {
+    const FwRun r = run_tockemu("ct_lockup_vectbl");
+    EXPECT_EQ(r.reason, StopReason::Lockup) << r.message << "\n" << r.out;
+    EXPECT_NE(r.message.find("vector"), std::string::npos) << r.message;
+    EXPECT_EQ(r.out, "moving the vector table to unmapped memory\n");
+}
+
 // Exceptions, faults and SysTick are driven by virtual time only: the same image twice retires
 // the same number of instructions and prints the same bytes.
 TEST(CoretestDeterminism, EveryImageRunsTheSameTwice) {
