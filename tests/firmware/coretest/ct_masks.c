@@ -7,8 +7,18 @@
 static volatile uint32_t svc_sets_faultmask, nmi_sets_faultmask;
 static volatile uint32_t nmi_count, nmi_icsr, nmi_faultmask_in;
 
+static volatile uint32_t svc_runs, hf_runs, hf_hfsr;
 void svc_handler(void) {
+    svc_runs++;
     if (svc_sets_faultmask) set_faultmask(1);
+}
+
+/* An SVC that cannot be taken (BASEPRI at or above its priority) escalates to HardFault with
+   FORCED (B1.5.4: SVC is synchronous); the HardFault returns past the svc. */
+void hardfault_handler(void) {
+    hf_runs++;
+    hf_hfsr = SCB_HFSR;
+    SCB_HFSR = hf_hfsr;
 }
 
 void nmi_handler(void) {
@@ -76,7 +86,18 @@ int main(void) {
     set_faultmask(0xFFFFFFFEu);
     sh_kv("faultmask after writing 0xfffffffe", get_faultmask());
 
-    /* FAULTMASK cannot be set from the NMI-free thread at... (only a check that MSR works). */
+    /* SVC (0x80) under BASEPRI: 0xA0 lets it in, 0x80 escalates it to HardFault. */
+    SCB_SHPR_BYTE(11) = 0x80;
+    svc_runs = 0;
+    set_basepri(0xA0);
+    __asm volatile("svc #0" ::: "memory");
+    sh_kv("svc under basepri 0xa0: svc runs", svc_runs);
+    set_basepri(0x80);
+    __asm volatile("svc #0" ::: "memory");
+    set_basepri(0);
+    sh_kv("svc under basepri 0x80: svc runs", svc_runs);
+    sh_kv("svc under basepri 0x80: hardfaults", hf_runs);
+    sh_kv("svc under basepri 0x80: hfsr", hf_hfsr);
     sh_print("done");
     return 0;
 }
