@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ namespace tockemu {
 using namespace sam4l;
 
 namespace {
+struct GatedDmaRequests;
+
 // What the factories of the table see: the machine context, the clock tree and typed views of
 // the models the host side talks to.
 struct BoardParts {
@@ -51,6 +54,8 @@ struct BoardParts {
     std::vector<std::string> names;     // mapping order, for reports
     std::vector<std::string> warnings;  // board-level reports (flash wait states)
     bool warned_wait_states = false;
+    std::string_view sleep_mode;  // "" while awake
+    bool sleep_deep = false;
     std::uint64_t reported_hz = 0;  // last CPU frequency given to on_core_clock_change
 
     // Typed views of the models the host side talks to.
@@ -62,6 +67,11 @@ struct BoardParts {
     Flashcalw* flash = nullptr;
     Hcache* hcache = nullptr;
     std::array<GpioPort*, 3> gpio{};
+
+    // Every mapped model behind its PM clock mask, and the DMA handshakes behind theirs.
+    std::vector<std::unique_ptr<ClockGatedDevice>> gates;
+    std::unique_ptr<GatedDmaRequests> dma_gate;
+    DmaRequestSink* dma = nullptr;  // what request-line owners are given (the gate, or null)
 
     // ---- I/O side state (periphio) ----
     Pdca* pdca = nullptr;  // built first: the USARTs and the SPI drive its request lines
@@ -87,6 +97,91 @@ struct Row {
     int irq;        // first NVIC line, -1 = none
     unsigned irqs;  // number of consecutive lines
     Factory make;   // null = named unimplemented device
+};
+
+// ---- Clock masks (periph2) -------------------------------------------------------------------
+// The PM mask bit that clocks each peripheral's bus interface (sam4l.md §1.3, ASF
+// component_pm.h), by board name. PBx bits also need their bridge's HSBMASK bit (ClockTree).
+// Two readings: the PDCA's registers sit behind PBBMASK bit 3 and its transfers need HSBMASK
+// bit 0 (GatedDmaRequests); HFLASHC/HCACHE registers sit behind PBBMASK bits 0/1 while flash
+// reads by the core are never gated (a masked flash controller would stop the program).
+struct NamedGate {
+    std::string_view name;
+    ClockGate gate;
+};
+constexpr NamedGate kClockGates[] = {
+    {"IISC", {MaskReg::PBA, 0}},     {"SPI", {MaskReg::PBA, 1}},
+    {"TC0", {MaskReg::PBA, 2}},      {"TC1", {MaskReg::PBA, 3}},
+    {"TWIM0", {MaskReg::PBA, 4}},    {"TWIS0", {MaskReg::PBA, 5}},
+    {"TWIM1", {MaskReg::PBA, 6}},    {"TWIS1", {MaskReg::PBA, 7}},
+    {"USART0", {MaskReg::PBA, 8}},   {"USART1", {MaskReg::PBA, 9}},
+    {"USART2", {MaskReg::PBA, 10}},  {"USART3", {MaskReg::PBA, 11}},
+    {"ADCIFE", {MaskReg::PBA, 12}},  {"DACC", {MaskReg::PBA, 13}},
+    {"ACIFC", {MaskReg::PBA, 14}},   {"GLOC", {MaskReg::PBA, 15}},
+    {"ABDACB", {MaskReg::PBA, 16}},  {"TRNG", {MaskReg::PBA, 17}},
+    {"PARC", {MaskReg::PBA, 18}},    {"CATB", {MaskReg::PBA, 19}},
+    {"TWIM2", {MaskReg::PBA, 21}},   {"TWIM3", {MaskReg::PBA, 22}},
+    {"LCDCA", {MaskReg::PBA, 23}},   {"HFLASHC", {MaskReg::PBB, 0}},
+    {"HCACHE", {MaskReg::PBB, 1}},   {"HMATRIX", {MaskReg::PBB, 2}},
+    {"PDCA", {MaskReg::PBB, 3}},     {"CRCCU", {MaskReg::PBB, 4}},
+    {"USBC", {MaskReg::PBB, 5}},     {"PEVC", {MaskReg::PBB, 6}},
+    {"AESA", {MaskReg::HSB, 9}},     {"PM", {MaskReg::PBC, 0}},
+    {"CHIPID", {MaskReg::PBC, 1}},   {"SCIF", {MaskReg::PBC, 2}},
+    {"FREQM", {MaskReg::PBC, 3}},    {"GPIO_PA", {MaskReg::PBC, 4}},
+    {"GPIO_PB", {MaskReg::PBC, 4}},  {"GPIO_PC", {MaskReg::PBC, 4}},
+    {"BPM", {MaskReg::PBD, 0}},      {"BSCIF", {MaskReg::PBD, 1}},
+    {"AST", {MaskReg::PBD, 2}},      {"WDT", {MaskReg::PBD, 3}},
+    {"EIC", {MaskReg::PBD, 4}},      {"PICOUART", {MaskReg::PBD, 5}},
+};
+constexpr ClockGate kPdcaTransfers{MaskReg::HSB, 0};
+
+const ClockGate* clock_gate_of(std::string_view name) {
+    for (const NamedGate& g : kClockGates) {
+        if (g.name == name) return &g.gate;
+    }
+    return nullptr;  // SMAP: not behind a mask
+}
+
+// The clock of the peripheral that owns a PDCA request line (dma_request.hpp PIDs): USARTn,
+// SPI, TWIMn (PIDs 5..8 RX, 23..26 TX).
+std::optional<ClockGate> clock_gate_of_pid(unsigned p) {
+    static constexpr unsigned kTwimBit[4] = {4, 6, 21, 22};
+    if (p < 4) return ClockGate{MaskReg::PBA, 8 + p};
+    if (p >= 18 && p < 22) return ClockGate{MaskReg::PBA, 8 + (p - 18)};
+    if (p == pid::kSpiRx || p == pid::kSpiTx) return ClockGate{MaskReg::PBA, 1};
+    if (p >= 5 && p <= 8) return ClockGate{MaskReg::PBA, kTwimBit[p - 5]};
+    if (p >= 23 && p <= 26) return ClockGate{MaskReg::PBA, kTwimBit[p - 23]};
+    return std::nullopt;
+}
+
+// Between the peripherals' PDCA request lines and the PDCA: a request reaches the PDCA only
+// while the PDCA's transfer clock (HSBMASK bit 0) and the requesting peripheral's clock both
+// run, so a masked PDCA moves nothing and a masked USART/SPI is never written by DMA. The lines'
+// true levels are kept and re-forwarded when the clocks come back.
+struct GatedDmaRequests final : DmaRequestSink {
+    GatedDmaRequests(const ClockTree& c, DmaRequestSink& p) : clocks(c), pdca(p) {}
+    void set_dma_request(unsigned p, bool level) override {
+        if (p >= raised.size()) return;
+        raised[p] = level;
+        forward(p);
+    }
+    void clocks_changed() {
+        for (unsigned p = 0; p < raised.size(); ++p) forward(p);
+    }
+
+  private:
+    void forward(unsigned p) {
+        const auto gate = clock_gate_of_pid(p);
+        const bool level = raised[p] && clocks.clocked(kPdcaTransfers) &&
+                           (!gate || clocks.clocked(*gate));
+        if (level == forwarded[p]) return;
+        forwarded[p] = level;
+        pdca.set_dma_request(p, level);
+    }
+
+    const ClockTree& clocks;
+    DmaRequestSink& pdca;
+    std::array<bool, pid::kCount> raised{}, forwarded{};
 };
 
 }  // namespace
@@ -222,7 +317,7 @@ std::unique_ptr<Device> keep(std::unique_ptr<Model> model, Model*& view) {
 }
 
 std::unique_ptr<Device> make_usart(BoardParts& b, unsigned n) {
-    return keep(std::make_unique<Usart>(b.ctx, n, b.pba_hz(), b.pdca), b.usarts[n]);
+    return keep(std::make_unique<Usart>(b.ctx, n, b.pba_hz(), b.dma), b.usarts[n]);
 }
 
 std::vector<Row> io_rows() {
@@ -230,7 +325,12 @@ std::vector<Row> io_rows() {
     // numbers, the columns here say the same for the board report.
     return {
         {"PDCA", Pdca::kBase, Pdca::kSize, Pdca::kFirstIrq, Pdca::kChannels,
-         [](BoardParts& b, const Row&) { return keep(std::make_unique<Pdca>(b.ctx), b.pdca); }},
+         [](BoardParts& b, const Row&) {
+             auto pdca = keep(std::make_unique<Pdca>(b.ctx), b.pdca);
+             b.dma_gate = std::make_unique<GatedDmaRequests>(b.clocks, *b.pdca);
+             b.dma = b.dma_gate.get();
+             return pdca;
+         }},
         {"USART0", Usart::kBase[0], Usart::kSize, 65, 1,
          [](BoardParts& b, const Row&) { return make_usart(b, 0); }},
         {"USART1", Usart::kBase[1], Usart::kSize, 66, 1,
@@ -241,7 +341,7 @@ std::vector<Row> io_rows() {
          [](BoardParts& b, const Row&) { return make_usart(b, 3); }},
         {"SPI", Spi::kBase, Spi::kSize, Spi::kIrq, 1,
          [](BoardParts& b, const Row&) {
-             auto spi = keep(std::make_unique<Spi>(b.ctx, b.pba_hz(), b.pdca), b.spi);
+             auto spi = keep(std::make_unique<Spi>(b.ctx, b.pba_hz(), b.dma), b.spi);
              // Parts fitted on the emulated Hail's SPI header (a real Hail has none): a wire from
              // MOSI to MISO on NPCS0, the chip select Tock's SPI syscall driver uses, and a
              // W25Q80DV NOR flash on NPCS1. attach_spi_device() replaces either.
@@ -261,7 +361,7 @@ constexpr unsigned kFxosInt1Port = 0, kFxosInt1Pin = 9;
 
 Factory make_twim(unsigned n) {
     return [n](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
-        auto twim = std::make_unique<Twim>(b.ctx, n, b.pba_hz(), b.pdca);
+        auto twim = std::make_unique<Twim>(b.ctx, n, b.pba_hz(), b.dma);
         if (n == HailBoard::kSensorTwim) {
             twim->attach(Si7021::kAddress, std::make_unique<Si7021>(b.ctx.clock));
             twim->attach(Isl29035::kAddress, std::make_unique<Isl29035>(b.ctx.clock));
@@ -345,6 +445,14 @@ void HailBoard::inject_uart_rx(unsigned usart, std::span<const std::uint8_t> byt
     // ---- end of the I/O peripherals section ----
 }
 
+void HailBoard::inject_uart_rx_error(unsigned usart, UartRxError kind, std::uint8_t ch) {
+    if (usart >= Usart::kCount)
+        throw std::out_of_range(fmt::format("inject_uart_rx_error: no USART{}", usart));
+    static constexpr Usart::RxError kKinds[] = {Usart::RxError::Parity, Usart::RxError::Framing,
+                                                Usart::RxError::Overrun, Usart::RxError::Break};
+    impl_->usarts[usart]->inject_rx_error(kKinds[static_cast<unsigned>(kind)], ch);
+}
+
 void HailBoard::attach_spi_device(unsigned chip_select, std::unique_ptr<SpiDevice> device) {
     // ---- I/O peripherals (periphio) ----
     if (chip_select >= Spi::kChipSelects)
@@ -366,10 +474,23 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
             r.make ? r.make(*impl_, r)
                    : std::make_unique<UnimplementedDevice>(std::string(r.name), r.base, r.size,
                                                            sam4l_known_registers(r.name));
-        ctx.bus.map_device(r.base, r.size, *dev);
+        Device* mapped = dev.get();
+        if (const ClockGate* gate = clock_gate_of(r.name)) {
+            // The model learns when its interface clock stops, so its own activity can stop.
+            auto* block = dynamic_cast<RegisterBlock*>(dev.get());
+            auto on_change = [block](bool running) {
+                if (block) block->set_clock_running(running);
+            };
+            impl_->gates.push_back(
+                std::make_unique<ClockGatedDevice>(*dev, impl_->clocks, *gate, on_change));
+            if (block) block->set_clock_running(impl_->gates.back()->running());
+            mapped = impl_->gates.back().get();
+        }
+        ctx.bus.map_device(r.base, r.size, *mapped);
         impl_->names.emplace_back(r.name);
         impl_->devices.push_back(std::move(dev));
     }
+    impl_->clocks.subscribe([this] { clocks_changed(); });
     // External parts: the user button on PA16 is active low with a pull-up on the board, so the
     // pin reads 1 until the host presses it (set_gpio_input(0, 16, false)).
     impl_->gpio[0]->set_input(kButtonPin, true);
@@ -385,6 +506,52 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
 }
 
 HailBoard::~HailBoard() = default;
+
+void HailBoard::clocks_changed() {
+    for (auto& g : impl_->gates) g->update();
+    if (impl_->dma_gate) impl_->dma_gate->clocks_changed();
+}
+
+void HailBoard::enter_sleep(bool sleepdeep) {
+    if (!impl_->sleep_mode.empty()) return;  // already asleep
+    const Bpm& bpm = *impl_->bpm;
+    static constexpr std::string_view kLevels[4] = {"SLEEP0", "SLEEP1", "SLEEP2", "SLEEP3"};
+    std::string_view mode = kLevels[bpm.sleep_level()];
+    if (sleepdeep) mode = bpm.backup() ? "BACKUP" : bpm.retention() ? "RETENTION" : "WAIT";
+    if (sleepdeep && bpm.backup()) {
+        spdlog::debug("BACKUP mode entered: its wake-up through a reset is not modelled");
+    }
+    impl_->sleep_mode = mode;
+    impl_->sleep_deep = sleepdeep;
+    const unsigned level = sleepdeep ? 4 : bpm.sleep_level();
+    impl_->clocks.sleep_stops_hsb = level >= 1;
+    impl_->clocks.sleep_stops_pb = level >= 2;
+    impl_->clocks.changed();
+    impl_->ast->set_deep_sleep(sleepdeep);
+    impl_->ctx.publish(SleepEvent{std::string(mode), sleepdeep, true});
+}
+
+void HailBoard::leave_sleep() {
+    if (impl_->sleep_mode.empty()) return;
+    const std::string mode(impl_->sleep_mode);
+    impl_->sleep_mode = {};
+    impl_->clocks.sleep_stops_hsb = impl_->clocks.sleep_stops_pb = false;
+    impl_->clocks.changed();
+    impl_->ast->set_deep_sleep(false);
+    impl_->ctx.publish(SleepEvent{mode, impl_->sleep_deep, false});
+}
+
+std::string_view HailBoard::sleep_mode() const {
+    return impl_->sleep_mode;
+}
+
+std::vector<std::string> HailBoard::masked_accesses() const {
+    std::vector<std::string> out;
+    for (const auto& g : impl_->gates) {
+        if (!g->report().empty()) out.push_back(g->report());
+    }
+    return out;
+}
 
 void HailBoard::core_clock_changed(std::uint64_t hz) {
     impl_->reported_hz = hz;
@@ -417,7 +584,10 @@ void HailBoard::check_flash_wait_states(std::uint64_t hz) {
 
 void HailBoard::reset() {
     impl_->clocks.reset();
+    impl_->sleep_mode = {};
+    impl_->ast->set_deep_sleep(false);
     for (auto& d : impl_->devices) d->reset();
+    clocks_changed();  // the masks are back at their reset values
     impl_->warned_wait_states = false;
     // Back to the reset clock (the configured frequency until the guest programs the PM).
     if (impl_->reported_hz != impl_->clocks.cpu_hz()) core_clock_changed(impl_->clocks.cpu_hz());

@@ -37,6 +37,11 @@ class HailBoard {
     static constexpr unsigned kConsoleUsart = 0;
     void set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink);
     void inject_uart_rx(unsigned usart, std::span<const std::uint8_t> bytes);
+    // A malformed frame on USARTn's RXD, behind the bytes already queued (periph2): a character
+    // with a wrong parity bit (CSR.PARE), with a low stop bit (FRAME), arriving over an unread
+    // one (OVRE), or a break (RXBRK at the break and again at its end). Cleared by CR.RSTSTA.
+    enum class UartRxError : std::uint8_t { Parity, Framing, Overrun, Break };
+    void inject_uart_rx_error(unsigned usart, UartRxError kind, std::uint8_t ch = 0);
     // External input on a pin (the button is PA16, active low; it reads 1 until pressed).
     static constexpr unsigned kButtonPort = 0, kButtonPin = 16;
     // LEDs (active low): red PA13, blue PA14, green PA15.
@@ -62,6 +67,18 @@ class HailBoard {
     void set_sensors(const SensorValues& values);
     // ---- end of the I2C section ----
 
+    // Sleep (periph2; sam4l.md §4/§7, datasheet "Power save modes"). The core calls enter_sleep
+    // when it goes to sleep (WFI, sleep-on-exit) with SCB.SCR.SLEEPDEEP, and leave_sleep when it
+    // wakes. The board picks the SAM4L mode from SLEEPDEEP and BPM.PMCON (SLEEP0..3 by
+    // PMCON.SLEEP; WAIT, RETENTION with PMCON.RET, BACKUP with PMCON.BKUP), stops the clocks that
+    // mode stops (SLEEP1+: HSB masters such as PDCA transfers; SLEEP2+ and the deep modes: every
+    // PBx peripheral, which pauses like a masked one), lets in a deep mode only the AST events
+    // that AST.WER enables interrupt (the AST keeps counting on its 32 kHz clock), and publishes
+    // SleepEvent on entry and wake-up. sleep_mode() is "" while awake.
+    void enter_sleep(bool sleepdeep);
+    void leave_sleep();
+    std::string_view sleep_mode() const;
+
     // The board calls this when the guest selects a new main clock (PM.MCCTRL etc.).
     // Without a handler the board sets ctx.clock's frequency itself.
     std::function<void(std::uint64_t hz)> on_core_clock_change;
@@ -73,9 +90,13 @@ class HailBoard {
     // the model mapped under a datasheet name ("PM", "AST", "GPIO_PA", "USART0", ...).
     std::vector<std::string> warnings() const;
     Device* device(std::string_view name) const;
+    // Guest accesses to a peripheral whose PM clock mask was 0, once per peripheral, as
+    // "access to USART0 with its clock masked (PM.PBAMASK bit 8)" (added by periph2).
+    std::vector<std::string> masked_accesses() const;
 
   private:
     void core_clock_changed(std::uint64_t hz);
+    void clocks_changed();
     void check_flash_wait_states(std::uint64_t hz);
 
     struct Impl;

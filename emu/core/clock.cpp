@@ -41,12 +41,19 @@ void Clock::advance_to(Picos t) {
 
 Clock::EventId Clock::schedule_at(Picos t, Callback cb, std::string_view /*name*/) {
     const EventId id = next_id_++;
-    queue_.push({t < now_ ? now_ : t, id});
-    live_.emplace(id, std::move(cb));
+    const Picos when = t < now_ ? now_ : t;
+    queue_.push({when, id});
+    live_.emplace(id, Pending{when, std::move(cb)});
     return id;
 }
 
 bool Clock::cancel(EventId id) { return live_.erase(id) > 0; }
+
+std::optional<Picos> Clock::time_of(EventId id) const {
+    const auto it = live_.find(id);
+    if (it == live_.end()) return std::nullopt;
+    return it->second.time;
+}
 
 void Clock::drop_cancelled() {
     while (!queue_.empty() && !live_.contains(queue_.top().id)) queue_.pop();
@@ -76,8 +83,18 @@ std::size_t Clock::run_due() {
         queue_.pop();
         auto node = live_.extract(id);
         ++fired;
-        node.mapped()();
+        node.mapped().cb();
     }
+    return fired;
+}
+
+std::size_t Clock::run_until(Picos t) {
+    std::size_t fired = run_due();
+    for (auto d = next_deadline(); d && *d <= t; d = next_deadline()) {
+        advance_to(*d);
+        fired += run_due();
+    }
+    advance_to(t);
     return fired;
 }
 

@@ -56,6 +56,9 @@ public:
     }
     bool cancel(EventId id);
     bool pending(EventId id) const { return live_.contains(id); }
+    // When a pending event is due (nullopt when it fired or was cancelled). Models that pause an
+    // activity (a clock masked by the PM) keep the remaining time with it.
+    std::optional<Picos> time_of(EventId id) const;
 
     std::optional<Picos> next_deadline();
     // Cycles the core may execute before reaching time `t` (at least 1 when t > now).
@@ -63,6 +66,11 @@ public:
     // Fires every event whose time is <= now(). Callbacks may schedule further events.
     // Returns the number of events fired.
     std::size_t run_due();
+    // Moves time forward to `t`, firing every event due up to and including `t` at its own time
+    // (each callback sees now() == its event time), in order. Returns the number fired. This is
+    // the host's way of letting virtual time pass with no core executing (model tests, a halted
+    // machine); time never goes backwards.
+    std::size_t run_until(Picos t);
 
 private:
     struct Entry {
@@ -82,7 +90,11 @@ private:
     Cycles epoch_cycles_ = 0;
     EventId next_id_ = 1;
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
-    std::unordered_map<EventId, Callback> live_;  // cancelled events are dropped lazily
+    struct Pending {
+        Picos time;
+        Callback cb;
+    };
+    std::unordered_map<EventId, Pending> live_;  // cancelled events are dropped lazily
 };
 
 }  // namespace tockemu

@@ -107,9 +107,18 @@ struct KernelEvent {
     std::vector<std::uint8_t> payload;
 };
 
+// The core went to sleep (WFI or sleep-on-exit) or woke up again. `mode` names the SAM4L
+// power-save mode the board applied: "SLEEP0".."SLEEP3" (SCB.SCR.SLEEPDEEP = 0, BPM.PMCON.SLEEP),
+// "WAIT", "RETENTION" or "BACKUP" (SLEEPDEEP = 1; BPM.PMCON.RET / BKUP).
+struct SleepEvent {
+    std::string mode;
+    bool deep;    // SCB.SCR.SLEEPDEEP
+    bool asleep;  // true on entry, false on wake-up
+};
+
 using EventPayload = std::variant<ExceptionEntryEvent, ExceptionReturnEvent, SvcEvent, FaultEvent,
                                   MpuDeniedEvent, MpuConfigEvent, IrqEvent, UartTxEvent, GpioEvent,
-                                  SemihostingEvent, LockupEvent, KernelEvent>;
+                                  SemihostingEvent, LockupEvent, KernelEvent, SleepEvent>;
 
 struct Event {
     Picos time;

@@ -18,6 +18,13 @@ void RegisterBlock::reset() {
     update_irq();
 }
 
+void RegisterBlock::set_clock_running(bool running) {
+    if (running == clock_running_) return;
+    clock_running_ = running;
+    on_clock_gate(running);
+    update_irq();
+}
+
 int RegisterBlock::index_of(std::uint32_t offset) const {
     for (std::size_t i = 0; i < table_.size(); ++i) {
         if (table_[i].offset == offset) return static_cast<int>(i);

@@ -58,6 +58,12 @@ public:
     std::uint32_t peek(std::uint32_t offset, unsigned size) override;
     void reset() override;
 
+    // The PM clock mask of this peripheral's interface (ClockTree/ClockGate): the board's gate
+    // keeps the guest's accesses away while it is masked and tells the model here, so the model
+    // can stop (and later resume) the activity that runs on that clock. Running by default.
+    void set_clock_running(bool running);
+    bool clock_running() const { return clock_running_; }
+
     // Direct access for the model itself and for tests (no side effects).
     std::uint32_t reg(std::uint32_t offset) const;
     void set_reg(std::uint32_t offset, std::uint32_t value);
@@ -74,6 +80,8 @@ protected:
         return stored;
     }
     virtual void on_reset() {}
+    // The interface clock stopped (false) or started again (true); see set_clock_running().
+    virtual void on_clock_gate(bool /*running*/) {}
     // The model's interrupt line(s) as a pure function of its state.
     virtual void update_irq() {}
 
@@ -90,6 +98,7 @@ private:
     std::uint32_t size_;
     std::vector<std::uint32_t> values_;
     std::set<std::uint32_t> logged_;
+    bool clock_running_ = true;
 };
 
 }  // namespace tockemu

@@ -334,8 +334,15 @@ void Ast::clock_tree_changed() {
     if (source_hz() != src_hz_) rebase(true);
 }
 
+void Ast::set_deep_sleep(bool deep) {
+    deep_sleep_ = deep;
+    update_irq();
+}
+
 void Ast::update_irq() {
-    const std::uint32_t active = reg(SR) & reg(IMR);
+    std::uint32_t active = reg(SR) & reg(IMR);
+    // Asleep in a deep mode, an event wakes the chip (and interrupts) only when WER enables it.
+    if (deep_sleep_) active &= reg(WER);
     lines_[kAlarm].set(active & (SR_ALARM0 | SR_ALARM1));
     lines_[kPer].set(active & (SR_PER0 | SR_PER1));
     lines_[kOvf].set(active & SR_OVF);

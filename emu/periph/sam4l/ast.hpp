@@ -54,6 +54,9 @@ class Ast final : public RegisterBlock {
     // Frequency of the selected AST clock (0 when CLOCK.CEN = 0 or the source is stopped).
     std::uint64_t source_hz() const;
     bool line(Line l) const { return lines_[l].level(); }
+    // While the chip is in WAIT/RETENTION/BACKUP (SCB.SCR.SLEEPDEEP) only the events WER enables
+    // reach the NVIC and wake the core; the others assert their line once the chip is awake.
+    void set_deep_sleep(bool deep);
 
   protected:
     void on_write(std::size_t index, std::uint32_t value) override;
@@ -93,6 +96,7 @@ class Ast final : public RegisterBlock {
     unsigned psel_ = 0;
     std::uint64_t alarm_tick_ = 0;
     bool warned_busy_write_ = false;  // prescaler tick of the last alarm (for CR.CA0)
+    bool deep_sleep_ = false;
 
     Clock::EventId alarm_ev_ = 0, clear_ev_ = 0, ovf_ev_ = 0, per_ev_ = 0;
     Clock::EventId busy_ev_ = 0, clkbusy_ev_ = 0;

@@ -6,7 +6,9 @@
 // its first PMCON write), PMCON with PSCREQ cleared when the change is done and ISR.PSOK raised,
 // PMCON.CK32S selecting OSC32K or RC32K as the 32 kHz clock (ClockTree), UNLOCK protection of
 // PMCON, IER/IDR/IMR/ISR/ICR and the BPM line (IRQ 37), the backup wake/pin registers as storage.
-// Not modelled: sleep/backup modes (WFI is handled by the core), retention, wake-up causes.
+// PMCON.SLEEP/RET/BKUP are read by the board when the core sleeps (HailBoard::enter_sleep) to pick
+// the power-save mode: SLEEP0..3 without SCB.SCR.SLEEPDEEP, else BACKUP (BKUP), RETENTION (RET)
+// or WAIT. Not modelled: the backup mode's wake-up through reset, I/O retention, wake-up causes.
 #include <cstdint>
 
 #include "emu/core/irq.hpp"
@@ -27,6 +29,11 @@ class Bpm final : public ProtectedBlock {
     Bpm(ClockTree& clocks, InterruptSink* irq, unsigned irq_number);
 
     unsigned power_scaling() const { return reg(PMCON) & kPS; }
+    // PMCON fields that choose the power-save mode a WFI enters.
+    static constexpr std::uint32_t kBKUP = 1u << 8, kRET = 1u << 9;
+    unsigned sleep_level() const { return (reg(PMCON) >> 12) & 0x3; }  // SLEEP[13:12]
+    bool retention() const { return reg(PMCON) & kRET; }
+    bool backup() const { return reg(PMCON) & kBKUP; }
 
   protected:
     void on_write(std::size_t index, std::uint32_t value) override;

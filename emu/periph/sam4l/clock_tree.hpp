@@ -10,6 +10,12 @@
 // configured with a core frequency (MachineConfig.core_hz, 48 MHz by default). So until the guest
 // writes PM.MCCTRL or a divider, the CPU and all PBx clocks run at that configured frequency;
 // from the first such write on, the tree is computed exactly from the registers.
+//
+// The tree also carries the PM clock masks (CPUMASK, HSBMASK, PBAMASK..PBDMASK; datasheet §10.5.5
+// "Peripheral clock masking"): a peripheral whose mask bit is 0 is not clocked, "it ceases
+// operation and its registers cannot be read or written". A ClockGate names the mask bits one
+// peripheral needs (sam4l.md §1.3): its bridge's HSBMASK bit (APBA..APBD = 5..8) and its PBx bit,
+// or an HSB bit for the bus masters (PDCA transfers, HSB bit 0).
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -29,6 +35,22 @@ enum class MainClock : std::uint8_t {
 
 // PM bus bridges (the divider registers PBASEL..PBDSEL).
 enum class Bridge : std::uint8_t { PBA = 0, PBB = 1, PBC = 2, PBD = 3 };
+
+// The PM mask registers, in address order (PM.CPUMASK at 0x020 .. PBDMASK at 0x034).
+enum class MaskReg : std::uint8_t { CPU = 0, HSB = 1, PBA = 2, PBB = 3, PBC = 4, PBD = 5 };
+inline constexpr const char* kMaskRegNames[6] = {"CPUMASK", "HSBMASK", "PBAMASK",
+                                                 "PBBMASK", "PBCMASK", "PBDMASK"};
+// Out-of-reset values (ASF component_pm.h; confirmed by the measured Hail boot trace).
+inline constexpr std::uint32_t kMaskResets[6] = {0x1, 0x1E2, 0x0, 0x1, 0x1F, 0x3F};
+// HSBMASK bits of the four APB bridges.
+inline constexpr unsigned kHsbBridgeBit[4] = {5, 6, 7, 8};
+
+// The clock of one peripheral interface: mask register and bit. For a PBx register the bridge's
+// HSBMASK bit is needed too (the bridge itself is clocked from the HSB).
+struct ClockGate {
+    MaskReg reg;
+    unsigned bit;
+};
 
 inline constexpr std::uint64_t kRcsysHz = 115'200;
 inline constexpr std::uint64_t kOsc0Hz = 16'000'000;  // the Hail's crystal
@@ -59,6 +81,27 @@ class ClockTree {
     // Divider exponent per domain: 0 = undivided, n = divided by 2^n. Index 0 = CPU, 1..4 = PBA..D.
     unsigned div_exp[5] = {0, 0, 0, 0, 0};
     bool guest_programmed = false;  // see the header comment
+
+    // ---- clock masks (set by PM) ----
+    std::uint32_t mask[6] = {kMaskResets[0], kMaskResets[1], kMaskResets[2],
+                             kMaskResets[3], kMaskResets[4], kMaskResets[5]};
+    std::uint32_t mask_of(MaskReg r) const { return mask[static_cast<unsigned>(r)]; }
+    // ---- sleep (set by the board while the core sleeps; datasheet "Power save modes") ----
+    // SLEEP1 and deeper stop the HSB clocks (bus masters such as the PDCA; the APB bridges keep
+    // running), SLEEP2 and deeper stop the PBx clocks too, WAIT/RETENTION/BACKUP stop all of them.
+    bool sleep_stops_hsb = false;
+    bool sleep_stops_pb = false;
+
+    // Whether `gate` delivers a clock: its own bit and, for a PBx bit, its bridge's HSBMASK bit,
+    // unless the current sleep mode stops that clock domain.
+    bool clocked(ClockGate gate) const {
+        if (!(mask_of(gate.reg) >> gate.bit & 1u)) return false;
+        if (gate.reg == MaskReg::HSB && sleep_stops_hsb) return false;
+        if (gate.reg < MaskReg::PBA) return true;
+        if (sleep_stops_pb) return false;
+        const unsigned bridge = static_cast<unsigned>(gate.reg) - static_cast<unsigned>(MaskReg::PBA);
+        return (mask_of(MaskReg::HSB) >> kHsbBridgeBit[bridge] & 1u) != 0;
+    }
 
     std::uint64_t source_hz(MainClock src) const {
         switch (src) {
@@ -99,6 +142,8 @@ class ClockTree {
         main_select = MainClock::RCSYS;
         for (auto& d : div_exp) d = 0;
         guest_programmed = false;
+        for (unsigned i = 0; i < 6; ++i) mask[i] = kMaskResets[i];
+        sleep_stops_hsb = sleep_stops_pb = false;
     }
 
   private:

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace tockemu::sam4l {
@@ -62,6 +63,7 @@ Pm::Pm(ClockTree& clocks, InterruptSink* irq, unsigned irq_number)
 
 void Pm::on_reset() {
     last_cpu_hz_ = 0;
+    for (unsigned i = 0; i < 6; ++i) clocks_.mask[i] = reg(CPUMASK + 4 * i);
 }
 
 void Pm::on_access_error() {
@@ -101,6 +103,16 @@ void Pm::on_write(std::size_t index, std::uint32_t value) {
         case PBDSEL:
             apply_divider(4, value);
             break;
+        case CPUMASK:
+        case HSBMASK:
+        case PBAMASK:
+        case PBBMASK:
+        case PBCMASK:
+        case PBDMASK:
+            // The masks gate the peripherals' clocks (ClockGate); listeners re-read them.
+            clocks_.mask[(off - CPUMASK) / 4] = reg(off);
+            clocks_.changed();
+            break;
         case ICR:
             // AE in SR follows its ISR flag.
             if (value & kAE) reg_ref(SR) &= ~kAE;
@@ -129,6 +141,56 @@ void Pm::publish_clocks() {
 
 void Pm::update_irq() {
     line_.set((reg(ISR) & reg(IMR)) != 0);
+}
+
+}  // namespace tockemu::sam4l
+
+namespace tockemu::sam4l {
+
+ClockGatedDevice::ClockGatedDevice(Device& model, const ClockTree& clocks, ClockGate gate,
+                                   std::function<void(bool running)> on_change)
+    : model_(model),
+      clocks_(clocks),
+      gate_(gate),
+      on_change_(std::move(on_change)),
+      running_(clocks.clocked(gate)) {}
+
+void ClockGatedDevice::update() {
+    const bool running = clocks_.clocked(gate_);
+    if (running == running_) return;
+    running_ = running;
+    if (on_change_) on_change_(running);
+}
+
+std::uint32_t ClockGatedDevice::read(std::uint32_t offset, unsigned size) {
+    if (running_) return model_.read(offset, size);
+    masked_access();
+    return 0;
+}
+
+void ClockGatedDevice::write(std::uint32_t offset, std::uint32_t value, unsigned size) {
+    if (running_) return model_.write(offset, value, size);
+    masked_access();
+}
+
+void ClockGatedDevice::masked_access() {
+    if (!report_.empty()) return;
+    // Name the bit that is actually 0: the peripheral's own, or its bridge's in HSBMASK.
+    const bool own = (clocks_.mask_of(gate_.reg) >> gate_.bit & 1u) != 0;
+    if (!own) {
+        report_ = fmt::format("access to {} with its clock masked (PM.{} bit {})", model_.name(),
+                              kMaskRegNames[static_cast<unsigned>(gate_.reg)], gate_.bit);
+    } else {
+        const unsigned bridge =
+            static_cast<unsigned>(gate_.reg) - static_cast<unsigned>(MaskReg::PBA);
+        report_ = fmt::format("access to {} with its clock masked (PM.HSBMASK bit {}, bridge APB{})",
+                              model_.name(), kHsbBridgeBit[bridge], static_cast<char>('A' + bridge));
+    }
+    if (auto log = spdlog::get("guest")) {
+        log->info("{}", report_);
+    } else {
+        spdlog::debug("[guest] {}", report_);
+    }
 }
 
 }  // namespace tockemu::sam4l

@@ -90,7 +90,8 @@ void Usart::on_reset() {
     ctx_.clock.cancel(tx_event_);
     ctx_.clock.cancel(rx_event_);
     ctx_.clock.cancel(timeout_event_);
-    tx_enabled_ = rx_enabled_ = thr_full_ = shifting_ = false;
+    paused_ = {};
+    tx_enabled_ = rx_enabled_ = thr_full_ = shifting_ = in_break_ = false;
     thr_ = shifter_ = rhr_ = 0;
     sticky_ = 0;
     timeout_ = TimeoutState::Stopped;
@@ -102,6 +103,40 @@ std::uint32_t Usart::status() const {
     if (tx_enabled_ && !thr_full_) s |= CSR_TXRDY;
     if (tx_enabled_ && !thr_full_ && !shifting_) s |= CSR_TXEMPTY;
     return s;
+}
+
+namespace {
+// Remaining time of a pending event, cancelling it (0 when none was pending).
+Picos take_remaining(Clock& clock, Clock::EventId id) {
+    const auto t = clock.time_of(id);
+    if (!t) return 0;
+    clock.cancel(id);
+    return *t > clock.now() ? *t - clock.now() : 1;
+}
+}  // namespace
+
+void Usart::on_clock_gate(bool running) {
+    Clock& clock = ctx_.clock;
+    if (!running) {
+        paused_.tx = take_remaining(clock, tx_event_);
+        paused_.rx = take_remaining(clock, rx_event_);
+        paused_.timeout = take_remaining(clock, timeout_event_);
+        return;
+    }
+    if (paused_.tx) tx_event_ = clock.schedule_in(paused_.tx, [this] { tx_done(); }, "usart-tx");
+    if (paused_.rx) {
+        // The paused event is the end of a break or the next character's arrival.
+        rx_event_ = in_break_ ? clock.schedule_in(paused_.rx, [this] { break_end(); },
+                                                  "usart-rx-break-end")
+                              : clock.schedule_in(paused_.rx, [this] { rx_arrival(); }, "usart-rx");
+    }
+    if (paused_.timeout) {
+        timeout_event_ =
+            clock.schedule_in(paused_.timeout, [this] { fire_timeout(); }, "usart-rtor");
+    }
+    paused_ = {};
+    try_start_tx();
+    schedule_rx();
 }
 
 void Usart::update_irq() {
@@ -166,6 +201,7 @@ void Usart::check_mode() {
 void Usart::command(std::uint32_t cr) {
     if (cr & CR_RSTRX) {
         ctx_.clock.cancel(rx_event_);
+        in_break_ = false;
         rx_enabled_ = false;
         sticky_ &= ~CSR_RXRDY;
     }
@@ -179,6 +215,7 @@ void Usart::command(std::uint32_t cr) {
 
     if (cr & CR_RXDIS) {
         rx_enabled_ = false;
+        in_break_ = false;
         ctx_.clock.cancel(rx_event_);
     } else if (cr & CR_RXEN) {
         rx_enabled_ = true;
@@ -249,7 +286,7 @@ void Usart::write_thr(std::uint32_t value) {
 }
 
 void Usart::try_start_tx() {
-    if (shifting_ || !thr_full_) return;
+    if (shifting_ || !thr_full_ || !clock_running()) return;
     const Picos t = frame_time();
     if (t == 0) {
         log_.guest_error("character waits: baud clock off (BRGR.CD = 0 or no CLK_USART)");
@@ -277,12 +314,18 @@ void Usart::tx_done() {
 }
 
 void Usart::inject_rx(std::span<const std::uint8_t> bytes) {
-    rx_line_.insert(rx_line_.end(), bytes.begin(), bytes.end());
+    for (const std::uint8_t b : bytes) rx_line_.push_back({b, false, RxError::Parity});
+    schedule_rx();
+}
+
+void Usart::inject_rx_error(RxError kind, std::uint8_t ch) {
+    rx_line_.push_back({ch, true, kind});
     schedule_rx();
 }
 
 void Usart::schedule_rx() {
-    if (!rx_enabled_ || rx_line_.empty() || ctx_.clock.pending(rx_event_)) return;
+    if (!rx_enabled_ || rx_line_.empty() || ctx_.clock.pending(rx_event_) || in_break_) return;
+    if (!clock_running() || paused_.rx) return;  // resumes when CLK_USART runs again
     if (mr_chmode(reg(MR)) == kChmodeLocalLoopback) return;  // the RX pin is disconnected
     const Picos t = frame_time();
     if (t == 0) return;
@@ -291,19 +334,56 @@ void Usart::schedule_rx() {
 }
 
 void Usart::rx_arrival() {
-    const std::uint8_t byte = rx_line_.front();
+    const RxFrame f = rx_line_.front();
     rx_line_.pop_front();
-    receive(byte);
+    if (!f.error) {
+        receive(f.ch);
+    } else {
+        switch (f.kind) {
+            case RxError::Parity: {
+                const std::uint32_t par = mr_par(reg(MR));
+                const bool has_parity_bit = par < 4;
+                if (!has_parity_bit)
+                    log_.model_gap("parity error injected with MR.PAR = none (arrives intact)");
+                receive(f.ch, has_parity_bit ? CSR_PARE : 0);
+                break;
+            }
+            case RxError::Framing:
+                receive(f.ch, CSR_FRAME);
+                break;
+            case RxError::Overrun:
+                receive(f.ch, CSR_OVRE);
+                break;
+            case RxError::Break:
+                // All data, parity and stop bits low: RXBRK, but no character and no FRAME.
+                sticky_ |= CSR_RXBRK;
+                in_break_ = true;
+                // End of break: RXD high for 2/16 of a bit period.
+                rx_event_ = ctx_.clock.schedule_in(
+                    half_bits(2) / 8, [this] { break_end(); }, "usart-rx-break-end");
+                update_irq();
+                return;
+        }
+    }
     schedule_rx();
     update_irq();
 }
 
-void Usart::receive(std::uint16_t ch) {
+void Usart::break_end() {
+    in_break_ = false;
+    if (rx_enabled_) sticky_ |= CSR_RXBRK;
+    schedule_rx();
+    update_irq();
+}
+
+void Usart::receive(std::uint16_t ch, std::uint32_t errors) {
     if (!rx_enabled_) return;  // a loopback character with the receiver off is lost
     if (sticky_ & CSR_RXRDY) sticky_ |= CSR_OVRE;
     rhr_ = static_cast<std::uint16_t>(ch & char_mask());
-    sticky_ |= CSR_RXRDY;
-    if (timeout_ != TimeoutState::Stopped) restart_timeout();
+    sticky_ |= CSR_RXRDY | errors;
+    // Every received character reloads the time-out counter and (re)starts its clock, also after
+    // it fired; only STTTO (until the next character) and RTOR.TO = 0 keep it still.
+    if (reg(RTOR) & 0x1'FFFF) restart_timeout();
 }
 
 void Usart::restart_timeout() {

@@ -16,14 +16,23 @@
 //  - Receiver: injected bytes wait in a host-side queue (the host holds them while the receiver is
 //    disabled or the baud clock is off, as a terminal with flow control would) and arrive one per
 //    frame time into RHR; RXRDY; a character arriving while RXRDY=1 overwrites RHR and sets OVRE.
-//  - Receiver time-out: RTOR.TO bit periods of idle after a character set TIMEOUT; STTTO waits for
-//    the next character, RETTO restarts counting at once; after firing the counter stops.
+//  - Receive errors injected by the host (inject_rx_error): parity (PARE), framing (FRAME),
+//    overrun (OVRE) and break (RXBRK at the low stop bit and again at the end of the break,
+//    2/16 bit after RXD returns high); all cleared by CR.RSTSTA. Reading of the datasheet's
+//    timing: a character and its error flags appear together at the end of its frame (silicon
+//    samples the stop bit in its middle, half a bit earlier); every status the model sets waits
+//    for the frame end so that RXRDY, PARE and FRAME rise at one instant.
+//  - Receiver time-out (datasheet "Receiver Time-out" block diagram): every received character
+//    reloads the counter with RTOR.TO and starts its clock; TIMEOUT rises TO bit periods later and
+//    the counter then stays at 0 until the next character or RETTO. STTTO clears TIMEOUT and
+//    stops the clock until the next character; RETTO clears TIMEOUT, reloads and counts at once;
+//    TO = 0 disables it. TIMEOUT is not cleared by RSTSTA.
 //  - Local loopback (MR.CHMODE=2): transmitted characters go to the receiver, not to the sink.
 //  - IRQ line = (CSR & IMR) != 0; PDCA requests RX = RXRDY (PID n), TX = TXRDY (PID 18+n).
 // Not modelled (registers read back, logged once as a model gap when they matter): synchronous
 // slave clocks, SPI/ISO7816/IrDA/LIN/Manchester/modem modes (MODE other than 0..2), automatic
-// echo and remote loopback, breaks (STTBRK/STPBRK, RXBRK), parity/framing errors (injected bytes
-// are always well formed), the time-guard TTGR, hardware handshaking (CTS is always asserted),
+// echo and remote loopback, transmitted breaks (STTBRK/STPBRK), multidrop parity, the time-guard
+// TTGR, hardware handshaking (CTS is always asserted),
 // write protection (WPMR is stored, not enforced).
 #include <cstdint>
 #include <deque>
@@ -73,6 +82,19 @@ class Usart final : public RegisterBlock {
     void inject_rx(std::span<const std::uint8_t> bytes);
     std::size_t rx_queued() const { return rx_line_.size(); }
 
+    // A malformed frame from the host, queued behind the bytes already on their way:
+    //  Parity  - `ch` arrives with the wrong parity bit: RHR, RXRDY and CSR.PARE (MR.PAR even,
+    //            odd, mark or space; with no parity there is no parity bit to get wrong and the
+    //            character arrives intact);
+    //  Framing - `ch` arrives with its stop bit low: RHR, RXRDY and CSR.FRAME;
+    //  Overrun - `ch` arrives while the previous character is still unread in RHR (the host sent
+    //            one the guest never fetched): RHR overwritten, RXRDY and CSR.OVRE;
+    //  Break   - RXD held low for one frame: CSR.RXBRK when the low stop bit is seen, nothing in
+    //            RHR; RXD returns high and the end of the break sets RXBRK again 2/16 bit later.
+    // The flags stay set until CR.RSTSTA and raise the USART line through IMR like any status.
+    enum class RxError : std::uint8_t { Parity, Framing, Overrun, Break };
+    void inject_rx_error(RxError kind, std::uint8_t ch = 0);
+
     // One frame (start to last stop bit) at the current settings, 0 if the baud clock is off.
     Picos frame_time() const;
     // One bit period, 0 if the baud clock is off.
@@ -84,6 +106,7 @@ class Usart final : public RegisterBlock {
     std::uint32_t on_read(std::size_t index, std::uint32_t stored, bool side_effects) override;
     void on_reset() override;
     void update_irq() override;
+    void on_clock_gate(bool running) override;
 
   private:
     std::uint32_t status() const;
@@ -93,7 +116,8 @@ class Usart final : public RegisterBlock {
     void tx_done();
     void schedule_rx();
     void rx_arrival();
-    void receive(std::uint16_t ch);
+    void receive(std::uint16_t ch, std::uint32_t errors = 0);
+    void break_end();
     void restart_timeout();
     void fire_timeout();
     void check_mode();
@@ -118,13 +142,26 @@ class Usart final : public RegisterBlock {
     std::uint16_t shifter_ = 0;
     Clock::EventId tx_event_ = 0;
 
-    std::deque<std::uint8_t> rx_line_;
+    // What the host puts on RXD: a character, or a malformed frame.
+    struct RxFrame {
+        std::uint8_t ch;
+        bool error;
+        RxError kind;
+    };
+    std::deque<RxFrame> rx_line_;
+    bool in_break_ = false;  // RXD low after a break frame, until break_end()
     Clock::EventId rx_event_ = 0;
     std::uint32_t sticky_ = 0;  // RXRDY and the error/time-out flags
     std::uint16_t rhr_ = 0;
 
     TimeoutState timeout_ = TimeoutState::Stopped;
     Clock::EventId timeout_event_ = 0;
+
+    // While the PM masks CLK_USART the shifter, the receiver and the time-out counter stand
+    // still: each pending event's remaining time is kept here and resumes when unmasked.
+    struct Paused {
+        Picos tx = 0, rx = 0, timeout = 0;  // 0 = nothing was pending
+    } paused_;
 };
 
 }  // namespace tockemu::sam4l

@@ -28,6 +28,7 @@ static void check(int ok, const char* what) {
 }
 
 int main(void) {
+    io_clocks_on();
     usart0_console();
     US_CR = US_CR_TXEN;
     nvic_enable(PDCA_IRQ(2));

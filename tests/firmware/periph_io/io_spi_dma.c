@@ -40,6 +40,7 @@ static void set_tx(const uint8_t* bytes, unsigned n) {
 }
 
 int main(void) {
+    io_clocks_on();
     static const uint8_t pattern[16] = "SPI loopback DMA";
     set_tx(pattern, 16);
     xfer(0, 16);

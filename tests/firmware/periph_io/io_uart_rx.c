@@ -30,6 +30,7 @@ void irq_handler(void) {
 }
 
 int main(void) {
+    io_clocks_on();
     usart0_console();
     US_CR = US_CR_RXEN | US_CR_TXEN;
     nvic_enable(USART0_IRQ);

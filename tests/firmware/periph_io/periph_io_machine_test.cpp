@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "emu/board/hail_board.hpp"
 #include "emu/machine/machine.hpp"
@@ -96,6 +98,25 @@ TEST_F(PeriphIoFirmware, DmaToAnInvalidAddressReportsATransferError) {
     ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
     EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
     EXPECT_EQ(r.console, "") << "nothing may reach the USART from a failed transfer";
+}
+
+TEST_F(PeriphIoFirmware, MaskedClocksHideThePeripheralAndFreezeItsActivity) {
+    std::vector<std::pair<char, Picos>> tx;
+    machine.events().subscribe([&](const Event& e) {
+        if (auto* u = std::get_if<UartTxEvent>(&e.payload)) tx.emplace_back(char(u->byte), e.time);
+    });
+    const Outcome& r = run("io_clock_gating");
+    ASSERT_EQ(r.result.reason, StopReason::SemihostingExit) << r.result.message;
+    EXPECT_EQ(r.result.exit_code, 0) << r.semihosting;
+    EXPECT_EQ(r.console, "on\nXdma");
+    // 'X' started right after "on\n" and stood still while CLK_USART was masked: far more than
+    // the one frame it needs.
+    ASSERT_GE(tx.size(), 4u);
+    EXPECT_EQ(tx[3].first, 'X');
+    EXPECT_GT(tx[3].second - tx[2].second, 10 * kFrame);
+    const auto masked = machine.board().masked_accesses();
+    ASSERT_EQ(masked.size(), 1u);
+    EXPECT_EQ(masked[0], "access to USART0 with its clock masked (PM.PBAMASK bit 8)");
 }
 
 }  // namespace

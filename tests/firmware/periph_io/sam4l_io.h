@@ -1,6 +1,8 @@
 /* SAM4L USART0, SPI and PDCA registers for the periph_io test firmware (sam4l.md §10-12), and
-   the few helpers the tests share. Clocks are left at reset: tockemu runs the CPU and the PBA
-   bridge at the machine's configured 48 MHz until the guest programs PM (clock_tree.hpp). */
+   the few helpers the tests share. Clock frequencies are left at reset: tockemu runs the CPU and
+   the PBA bridge at the machine's configured 48 MHz until the guest programs PM
+   (clock_tree.hpp). The clock masks are not: out of reset PBAMASK is 0, so like real code every
+   program first unmasks the peripherals it uses (io_clocks_on). */
 #ifndef SAM4L_IO_H
 #define SAM4L_IO_H
 #include <stdint.h>
@@ -74,6 +76,34 @@
 #define PID_SPI_RX 4
 #define PID_USART0_TX 18
 #define PID_SPI_TX 22
+
+/* PM clock masks (sam4l.md §4): each mask register is written right after its UNLOCK. */
+#define PM_BASE 0x400E0000u
+#define PM_UNLOCK REG32(PM_BASE + 0x058)
+#define PM_HSBMASK_OFF 0x024u
+#define PM_PBAMASK_OFF 0x028u
+#define PM_PBBMASK_OFF 0x02Cu
+#define PBA_SPI (1u << 1)
+#define PBA_USART0 (1u << 8)
+#define HSB_PDCA (1u << 0)
+#define PBB_PDCA (1u << 3)
+
+static inline void pm_unmask(uint32_t offset, uint32_t bits) {
+    const uint32_t v = REG32(PM_BASE + offset);
+    PM_UNLOCK = 0xAA000000u | offset;
+    REG32(PM_BASE + offset) = v | bits;
+}
+static inline void pm_mask(uint32_t offset, uint32_t bits) {
+    const uint32_t v = REG32(PM_BASE + offset);
+    PM_UNLOCK = 0xAA000000u | offset;
+    REG32(PM_BASE + offset) = v & ~bits;
+}
+/* USART0, SPI and the PDCA (its bus-master clock and its registers). */
+static inline void io_clocks_on(void) {
+    pm_unmask(PM_PBAMASK_OFF, PBA_USART0 | PBA_SPI);
+    pm_unmask(PM_HSBMASK_OFF, HSB_PDCA);
+    pm_unmask(PM_PBBMASK_OFF, PBB_PDCA);
+}
 
 static inline void nvic_enable(unsigned irq) {
     NVIC_ISER(irq / 32) = 1u << (irq % 32);

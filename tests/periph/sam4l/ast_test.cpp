@@ -21,14 +21,7 @@ struct AstTest : ::testing::Test {
     Ast ast{clock, clocks, [] { return 0; }, &irq, 39};
 
     // Fires every event up to and including time t, in order.
-    void run_to(Picos t) {
-        for (auto d = clock.next_deadline(); d && *d <= t; d = clock.next_deadline()) {
-            clock.advance_to(*d);
-            clock.run_due();
-        }
-        clock.advance_to(t);
-        clock.run_due();
-    }
+    void run_to(Picos t) { clock.run_until(t); }
     void wait_not(std::uint32_t bit) {
         while (ast.read(Ast::SR, 4) & bit) {
             const auto d = clock.next_deadline();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 #include <vector>
 
 #include "emu/core/context.hpp"
@@ -95,6 +96,8 @@ TEST_F(BoardTest, TockHailClockSetupCompletesAndSelectsA48MHzCore) {
     const std::uint32_t hsb = rd(0x400E'0024);  // unlock, read, write
     wr(0x400E'0024, hsb | 0x4);
     EXPECT_EQ(rd(0x400E'0024), 0x1E6u);
+    wr(0x400E'0058, 0xAA00'002C);
+    wr(0x400E'002C, rd(0x400E'002C) | 0x2);  // PBBMASK: HCACHE interface
 
     wr(0x400A'0408, 1);                                                 // HCACHE.CTRL
     ASSERT_TRUE(poll([&] { return rd(0x400A'040C) & 1; }));             // CSTS
@@ -187,6 +190,10 @@ namespace tockemu {
 namespace {
 
 TEST_F(BoardTest, UnimplementedBlocksAnswerWithTheirDatasheetResetValues) {
+    wr(0x400E'0058, 0xAA00'002C);
+    wr(0x400E'002C, rd(0x400E'002C) | (1u << 4));  // PBBMASK: CRCCU
+    wr(0x400E'0058, 0xAA00'0028);
+    wr(0x400E'0028, 1u << 6);  // PBAMASK: TWIM1
     EXPECT_EQ(rd(0x400F'0C00), 0x0001'0080u);  // WDT.CTRL
     EXPECT_EQ(rd(0x400F'0C08), 0x3u);          // WDT.SR
     EXPECT_EQ(rd(0x400F'13FC), 0x302u);        // EIC.VERSION
@@ -316,10 +323,204 @@ TEST_F(BoardTest, PollingARegisterWhoseWriteLackedUnlockIsReportedByName) {
 }
 
 TEST_F(BoardTest, PollingCacheStatusWithoutEnablingTheCacheIsReported) {
+    wr(0x400E'0058, 0xAA00'002C);
+    wr(0x400E'002C, rd(0x400E'002C) | 0x2);  // PBBMASK: HCACHE interface
     for (int i = 0; i < 2'000'001; ++i) rd(0x400A'040C);
     ASSERT_EQ(board.warnings().size(), 1u);
     EXPECT_NE(board.warnings()[0].find("CSTS (never enabled)"), std::string::npos)
         << board.warnings()[0];
+}
+
+}  // namespace
+}  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+// PM clock masks (datasheet §10.5.5; sam4l.md §1.3 mask bits).
+struct MaskedBoardTest : BoardTest {
+    void unmask(std::uint32_t offset, std::uint32_t bits) {
+        const std::uint32_t v = rd(0x400E'0000 + offset);
+        wr(0x400E'0058, 0xAA00'0000u | offset);
+        wr(0x400E'0000 + offset, v | bits);
+    }
+    void mask(std::uint32_t offset, std::uint32_t bits) {
+        const std::uint32_t v = rd(0x400E'0000 + offset);
+        wr(0x400E'0058, 0xAA00'0000u | offset);
+        wr(0x400E'0000 + offset, v & ~bits);
+    }
+    static constexpr std::uint32_t kHsb = 0x24, kPba = 0x28, kPbb = 0x2C, kPbd = 0x34;
+    static constexpr std::uint32_t kUsart0 = 0x4002'4000;
+};
+
+TEST_F(MaskedBoardTest, Usart0IsClockedOnlyWhilePbamaskBit8IsSet) {
+    EXPECT_EQ(rd(kUsart0 + 0xFC), 0u);  // VERSION reads 0: PBAMASK is 0 out of reset
+    wr(kUsart0 + 0x04, 0x0008'08C0);    // MR: ignored
+    ASSERT_EQ(board.masked_accesses().size(), 1u);
+    EXPECT_EQ(board.masked_accesses()[0],
+              "access to USART0 with its clock masked (PM.PBAMASK bit 8)");
+    unmask(kPba, 1u << 8);
+    EXPECT_EQ(rd(kUsart0 + 0xFC), 0x602u);
+    EXPECT_EQ(rd(kUsart0 + 0x04), 0u);  // the masked MR write never arrived
+    wr(kUsart0 + 0x04, 0x0008'08C0);
+    EXPECT_EQ(rd(kUsart0 + 0x04), 0x0008'08C0u);
+    EXPECT_EQ(board.masked_accesses().size(), 1u);  // reported once
+}
+
+TEST_F(MaskedBoardTest, PdcaMovesNothingWhileItsBusClockIsMasked) {
+    std::string sent;
+    board.set_uart_sink(0, [&](std::uint8_t b) { sent.push_back(static_cast<char>(b)); });
+    unmask(kPba, 1u << 8);
+    unmask(kPbb, 1u << 3);  // PDCA registers, but not HSBMASK bit 0 (its transfers)
+    wr(kUsart0 + 0x04, 0x0008'08C0);
+    wr(kUsart0 + 0x20, 0x0001'0034);
+    wr(kUsart0 + 0x00, 0x40);  // TXEN
+    const char msg[] = "ok";
+    for (unsigned i = 0; i < 2; ++i) bus.write(0x2000'0000 + i, msg[i], 1, Initiator::Cpu);
+    constexpr std::uint32_t ch1 = 0x400A'2040;
+    bus.write(ch1 + 0x04, 18, 1, Initiator::Cpu);  // PSR: USART0 TX
+    wr(ch1 + 0x0C, 0x2000'0000);                   // MARR
+    wr(ch1 + 0x10, 2);                             // TCRR
+    wr(ch1 + 0x14, 1);                             // CR.TEN
+    clock.run_until(picos_from_ms(1));
+    EXPECT_EQ(sent, "");
+    EXPECT_EQ(rd(ch1 + 0x08), 2u);  // TCR untouched
+    unmask(kHsb, 1u << 0);
+    clock.run_until(picos_from_ms(2));
+    EXPECT_EQ(sent, "ok");
+    EXPECT_TRUE(board.masked_accesses().empty());
+}
+
+TEST_F(MaskedBoardTest, AstCountsOnItsOwn32kHzClockWhileItsInterfaceIsMasked) {
+    constexpr std::uint32_t kAst = 0x400F'0800;
+    auto settle = [&] { clock.run_until(clock.now() + picos_from_us(200)); };
+    wr(kAst + 0x40, 0x001);  // CLOCK: CEN, CSSEL = 0 (RCSYS, 115.2 kHz)
+    settle();
+    wr(kAst + 0x00, 1);  // CR.EN, PSEL = 0: 57.6 kHz counts
+    settle();
+    const std::uint32_t before = rd(kAst + 0x04);
+    mask(kPbd, 1u << 2);
+    EXPECT_EQ(rd(kAst + 0x04), 0u);  // CV unreadable while masked
+    clock.run_until(clock.now() + picos_from_ms(10));
+    unmask(kPbd, 1u << 2);
+    const std::uint32_t after = rd(kAst + 0x04);
+    EXPECT_GE(after - before, 576u);  // 10 ms at 57.6 kHz went by in the counter
+    EXPECT_EQ(board.masked_accesses().size(), 1u);
+    EXPECT_NE(board.masked_accesses()[0].find("PM.PBDMASK bit 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tockemu
+
+namespace tockemu {
+namespace {
+
+// Sleep modes (datasheet "Power save modes"; hail-boot-trace.md §3: WFI #2 is a deep sleep that
+// the AST alarm ends).
+struct SleepBoardTest : MaskedBoardTest {
+    static constexpr std::uint32_t kAst = 0x400F'0800;
+    std::vector<SleepEvent> sleeps;
+    SleepBoardTest() {
+        events.subscribe([this](const Event& e) {
+            if (auto* s = std::get_if<SleepEvent>(&e.payload)) sleeps.push_back(*s);
+        });
+    }
+    void settle() { clock.run_until(clock.now() + picos_from_us(200)); }
+    // Tock's AST set-up at 16 384 Hz from RC32K, alarm 0 `ticks` ahead, IER.ALARM0.
+    Picos arm_alarm(std::uint32_t ticks, bool wake_enable) {
+        wr(0x400F'0418, 0xAA00'0024);
+        wr(0x400F'0424, 0x7);  // BSCIF.RC32KCR: RC32K on
+        wr(0x400F'0018, 0xAA00'001C);
+        wr(0x400F'001C, rd(0x400F'001C) | (1u << 16));  // BPM.PMCON.CK32S = RC32K
+        wr(kAst + 0x40, 0x100);
+        settle();
+        wr(kAst + 0x40, 0x101);
+        settle();
+        if (wake_enable) {
+            wr(kAst + 0x1C, 0x100);  // WER.ALARM0
+            settle();
+        }
+        wr(kAst + 0x20, ticks);  // AR0
+        settle();
+        wr(kAst + 0x10, 0x100);  // IER.ALARM0
+        settle();
+        wr(kAst + 0x00, 1);  // CR.EN
+        const Picos enabled = clock.now();
+        settle();
+        return enabled;
+    }
+};
+
+TEST_F(SleepBoardTest, AstAlarmWithWakeEnableEndsWaitMode) {
+    const Picos enabled = arm_alarm(100, true);
+    board.enter_sleep(true);  // SCB.SCR.SLEEPDEEP, BPM.PMCON.RET = BKUP = 0
+    EXPECT_EQ(board.sleep_mode(), "WAIT");
+    clock.run_until(enabled + picos_for_ticks(100, 16'384) - 1);
+    EXPECT_FALSE(irq.level[39]);
+    clock.run_until(enabled + picos_for_ticks(100, 16'384) + picos_from_us(1));
+    EXPECT_TRUE(irq.level[39]);  // the wake-up: the core leaves WFI on this line
+    board.leave_sleep();
+    EXPECT_EQ(board.sleep_mode(), "");
+    ASSERT_EQ(sleeps.size(), 2u);
+    EXPECT_EQ(sleeps[0].mode, "WAIT");
+    EXPECT_TRUE(sleeps[0].deep);
+    EXPECT_TRUE(sleeps[0].asleep);
+    EXPECT_FALSE(sleeps[1].asleep);
+}
+
+TEST_F(SleepBoardTest, AstAlarmWithoutWakeEnableWaitsForTheWakeUp) {
+    const Picos enabled = arm_alarm(100, false);
+    board.enter_sleep(true);
+    clock.run_until(enabled + picos_for_ticks(200, 16'384));
+    EXPECT_FALSE(irq.level[39]);
+    EXPECT_TRUE(board.device("AST")->peek(0x08, 4) & 0x100);  // SR.ALARM0 is set all the same
+    board.leave_sleep();
+    EXPECT_TRUE(irq.level[39]);
+}
+
+TEST_F(SleepBoardTest, SleepLevelsStopTheirClockDomains) {
+    std::string sent;
+    board.set_uart_sink(0, [&](std::uint8_t b) { sent.push_back(static_cast<char>(b)); });
+    unmask(kPba, 1u << 8);
+    wr(kUsart0 + 0x04, 0x0008'08C0);
+    wr(kUsart0 + 0x20, 0x0001'0034);
+    wr(kUsart0 + 0x00, 0x40);
+    // SLEEP1 (PMCON.SLEEP = 1): the CPU and HSB stop, the PBA clock of the USART runs.
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, rd(0x400F'001C) | (1u << 12));
+    wr(kUsart0 + 0x1C, 'a');
+    board.enter_sleep(false);
+    EXPECT_EQ(board.sleep_mode(), "SLEEP1");
+    clock.run_until(clock.now() + picos_from_us(100));
+    EXPECT_EQ(sent, "a");
+    board.leave_sleep();
+    // SLEEP2: the PBx clocks stop as well; the character waits on the line until the wake-up.
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, rd(0x400F'001C) | (2u << 12));
+    wr(kUsart0 + 0x1C, 'b');
+    board.enter_sleep(false);
+    EXPECT_EQ(board.sleep_mode(), "SLEEP3");  // SLEEP = 1 | 2
+    clock.run_until(clock.now() + picos_from_ms(1));
+    EXPECT_EQ(sent, "a");
+    board.leave_sleep();
+    clock.run_until(clock.now() + picos_from_us(100));
+    EXPECT_EQ(sent, "ab");
+    EXPECT_TRUE(board.masked_accesses().empty());
+}
+
+TEST_F(SleepBoardTest, RetentionAndBackupAreNamedBySleepdeepAndPmcon) {
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, rd(0x400F'001C) | (1u << 9));  // RET
+    board.enter_sleep(true);
+    EXPECT_EQ(board.sleep_mode(), "RETENTION");
+    board.leave_sleep();
+    wr(0x400F'0018, 0xAA00'001C);
+    wr(0x400F'001C, rd(0x400F'001C) | (1u << 8));  // BKUP
+    board.enter_sleep(true);
+    EXPECT_EQ(board.sleep_mode(), "BACKUP");
+    board.leave_sleep();
+    board.enter_sleep(false);
+    EXPECT_EQ(board.sleep_mode(), "SLEEP0");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 #include <vector>
 
 namespace tockemu::sam4l {
@@ -102,6 +103,71 @@ TEST_F(PmTest, AccessErrorRaisesThePmInterruptWhenEnabled) {
     pm.write(Pm::ICR, Pm::kAE, 4);
     EXPECT_FALSE(irq.level[22]);
     EXPECT_FALSE(pm.read(Pm::SR, 4) & Pm::kAE);
+}
+
+}  // namespace
+}  // namespace tockemu::sam4l
+
+namespace tockemu::sam4l {
+namespace {
+
+// A register file that remembers what reached it, standing in for a peripheral model.
+struct Probe : Device {
+    std::uint32_t value = 0x1234;
+    unsigned reads = 0, writes = 0;
+    std::string_view name() const override { return "USART0"; }
+    std::uint32_t read(std::uint32_t, unsigned) override {
+        ++reads;
+        return value;
+    }
+    void write(std::uint32_t, std::uint32_t v, unsigned) override {
+        ++writes;
+        value = v;
+    }
+};
+
+TEST_F(PmTest, MaskWritesReachTheClockTree) {
+    locked_write(Pm::PBAMASK, 0x100);
+    EXPECT_TRUE(clocks.clocked({MaskReg::PBA, 8}));
+    EXPECT_FALSE(clocks.clocked({MaskReg::PBA, 9}));
+    // The APBA bridge (HSBMASK bit 5) gates every PBA peripheral.
+    locked_write(Pm::HSBMASK, 0x1E2 & ~(1u << 5));
+    EXPECT_FALSE(clocks.clocked({MaskReg::PBA, 8}));
+    EXPECT_TRUE(clocks.clocked({MaskReg::PBD, 2}));  // AST: PBDMASK 0x3F out of reset
+}
+
+TEST_F(PmTest, MaskedPeripheralReadsZeroIgnoresWritesAndIsReportedOnce) {
+    Probe usart;
+    std::vector<bool> changes;
+    ClockGatedDevice gate(usart, clocks, {MaskReg::PBA, 8},
+                          [&](bool running) { changes.push_back(running); });
+    EXPECT_FALSE(gate.running());  // PBAMASK is 0 out of reset
+    EXPECT_EQ(gate.read(0x14, 4), 0u);
+    gate.write(0x00, 0x40, 4);
+    EXPECT_EQ(usart.reads + usart.writes, 0u);
+    EXPECT_EQ(gate.report(), "access to USART0 with its clock masked (PM.PBAMASK bit 8)");
+    EXPECT_EQ(gate.peek(0x14, 4), 0x1234u);  // the debugger still sees the model
+
+    locked_write(Pm::PBAMASK, 0x100);
+    gate.update();
+    EXPECT_EQ(changes, std::vector<bool>{true});
+    EXPECT_EQ(gate.read(0x14, 4), 0x1234u);
+    gate.write(0x00, 0x40, 4);
+    EXPECT_EQ(usart.value, 0x40u);
+
+    locked_write(Pm::PBAMASK, 0);
+    gate.update();
+    EXPECT_EQ(changes, (std::vector<bool>{true, false}));
+}
+
+TEST_F(PmTest, AMaskedBridgeIsNamedAsTheCause) {
+    locked_write(Pm::PBAMASK, 0x100);
+    locked_write(Pm::HSBMASK, 0x1E2 & ~(1u << 5));
+    Probe usart;
+    ClockGatedDevice gate(usart, clocks, {MaskReg::PBA, 8});
+    EXPECT_EQ(gate.read(0, 4), 0u);
+    EXPECT_EQ(gate.report(),
+              "access to USART0 with its clock masked (PM.HSBMASK bit 5, bridge APBA)");
 }
 
 }  // namespace

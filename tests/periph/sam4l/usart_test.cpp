@@ -37,14 +37,7 @@ class UsartTest : public ::testing::Test {
         usart.set_sink([this](std::uint8_t b) { sent.push_back(static_cast<char>(b)); });
     }
     // Fires every event up to `t` at its own time, then stops at `t`.
-    void run_to(Picos t) {
-        while (auto d = clock.next_deadline()) {
-            if (*d > t) break;
-            clock.advance_to(*d);
-            clock.run_due();
-        }
-        clock.advance_to(t);
-    }
+    void run_to(Picos t) { clock.run_until(t); }
     void run_for(Picos dt) { run_to(clock.now() + dt); }
     std::uint32_t csr() { return usart.read(Usart::CSR, 4); }
     void console_setup() {
@@ -304,6 +297,170 @@ TEST_F(UsartTest, ByteTimeTracksThePbaClock) {
     EXPECT_EQ(u1.frame_time(), kFrame8N1);
     hz = 24'000'000;
     EXPECT_EQ(u1.frame_time(), 2 * kFrame8N1);
+}
+
+}  // namespace
+}  // namespace tockemu::sam4l
+
+namespace tockemu::sam4l {
+namespace {
+
+// PM clock masking (datasheet §10.5.5): with CLK_USART stopped the character on the line stands
+// still and finishes, when the clock returns, exactly the time it still needed.
+TEST_F(UsartTest, MaskedClockFreezesTheShifterAndUnmaskingResumesIt) {
+    console_setup();
+    usart.write(Usart::CR, Usart::CR_TXEN, 4);
+    const Picos start = clock.now();
+    usart.write(Usart::THR, 'Z', 4);
+    clock.run_until(start + picos_from_us(50));
+    usart.set_clock_running(false);
+    clock.run_until(start + picos_from_ms(5));
+    EXPECT_EQ(sent, "");
+    usart.set_clock_running(true);
+    const Picos resumed = clock.now();
+    clock.run_until(resumed + kFrame8N1 - picos_from_us(50) - 1);
+    EXPECT_EQ(sent, "");
+    clock.run_until(resumed + kFrame8N1 - picos_from_us(50));
+    EXPECT_EQ(sent, "Z");
+}
+
+TEST_F(UsartTest, InjectedBytesWaitWhileTheClockIsMasked) {
+    console_setup();
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.set_clock_running(false);
+    const std::uint8_t bytes[] = {'k'};
+    usart.inject_rx(bytes);
+    clock.run_until(picos_from_ms(2));
+    EXPECT_FALSE(usart.peek(Usart::CSR, 4) & Usart::CSR_RXRDY);
+    usart.set_clock_running(true);
+    clock.run_until(picos_from_ms(2) + kFrame8N1);
+    EXPECT_TRUE(usart.peek(Usart::CSR, 4) & Usart::CSR_RXRDY);
+    EXPECT_EQ(usart.read(Usart::RHR, 4), static_cast<std::uint32_t>('k'));
+}
+
+}  // namespace
+}  // namespace tockemu::sam4l
+
+namespace tockemu::sam4l {
+namespace {
+
+// Receive errors injected from the host side (HailBoard::inject_uart_rx_error).
+constexpr std::uint32_t kMr8E1 = 0x0008'00C0;  // PAR = even: 11-bit frames
+constexpr Picos kFrame8E1 = 11 * kBit8N1;
+
+TEST_F(UsartTest, ParityErrorRaisesPareWithRxrdyAtTheFrameEndUntilRststa) {
+    usart.write(Usart::MR, kMr8E1, 4);
+    usart.write(Usart::BRGR, kBrgr115200, 4);
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.write(Usart::IER, Usart::CSR_PARE, 4);
+    const Picos start = clock.now();
+    usart.inject_rx_error(Usart::RxError::Parity, 'p');
+    clock.run_until(start + kFrame8E1 - 1);
+    EXPECT_EQ(usart.peek(Usart::CSR, 4) & (Usart::CSR_PARE | Usart::CSR_RXRDY), 0u);
+    EXPECT_FALSE(lines.irq[65]);
+    clock.run_until(start + kFrame8E1);
+    EXPECT_EQ(usart.peek(Usart::CSR, 4) & (Usart::CSR_PARE | Usart::CSR_RXRDY),
+              Usart::CSR_PARE | Usart::CSR_RXRDY);
+    EXPECT_TRUE(lines.irq[65]);
+    EXPECT_EQ(usart.read(Usart::RHR, 4), static_cast<std::uint32_t>('p'));
+    EXPECT_TRUE(csr() & Usart::CSR_PARE) << "reading RHR clears RXRDY only";
+    usart.write(Usart::CR, Usart::CR_RSTSTA, 4);
+    EXPECT_FALSE(csr() & Usart::CSR_PARE);
+    EXPECT_FALSE(lines.irq[65]);
+}
+
+TEST_F(UsartTest, ParityErrorWithoutAParityBitArrivesAsAValidCharacter) {
+    console_setup();  // 8N1
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.inject_rx_error(Usart::RxError::Parity, 'q');
+    clock.run_until(kFrame8N1);
+    EXPECT_EQ(csr() & (Usart::CSR_PARE | Usart::CSR_RXRDY), Usart::CSR_RXRDY);
+}
+
+TEST_F(UsartTest, FramingErrorAndOverrunSetTheirFlagsAndTheirInterrupts) {
+    console_setup();
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.write(Usart::IER, Usart::CSR_FRAME | Usart::CSR_OVRE, 4);
+    usart.inject_rx_error(Usart::RxError::Framing, 'f');
+    usart.inject_rx_error(Usart::RxError::Overrun, 'o');
+    clock.run_until(kFrame8N1);
+    EXPECT_EQ(csr() & (Usart::CSR_FRAME | Usart::CSR_OVRE), Usart::CSR_FRAME);
+    EXPECT_TRUE(lines.irq[65]);
+    EXPECT_EQ(usart.read(Usart::RHR, 4), static_cast<std::uint32_t>('f'));
+    usart.write(Usart::CR, Usart::CR_RSTSTA, 4);
+    EXPECT_FALSE(lines.irq[65]);
+    clock.run_until(2 * kFrame8N1);
+    EXPECT_EQ(csr() & (Usart::CSR_FRAME | Usart::CSR_OVRE | Usart::CSR_RXRDY),
+              Usart::CSR_OVRE | Usart::CSR_RXRDY);
+    EXPECT_EQ(usart.read(Usart::RHR, 4), static_cast<std::uint32_t>('o'));
+    usart.write(Usart::CR, Usart::CR_RSTSTA, 4);
+    EXPECT_EQ(csr(), 0u);
+}
+
+TEST_F(UsartTest, BreakSetsRxbrkAtTheLowStopBitAndAgainAtItsEnd) {
+    console_setup();
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.write(Usart::IER, Usart::CSR_RXBRK, 4);
+    usart.inject_rx_error(Usart::RxError::Break);
+    const std::uint8_t after[] = {'x'};
+    usart.inject_rx(after);
+    clock.run_until(kFrame8N1 - 1);
+    EXPECT_FALSE(csr() & Usart::CSR_RXBRK);
+    clock.run_until(kFrame8N1);
+    EXPECT_EQ(csr() & (Usart::CSR_RXBRK | Usart::CSR_RXRDY | Usart::CSR_FRAME),
+              Usart::CSR_RXBRK);
+    EXPECT_TRUE(lines.irq[65]);
+    usart.write(Usart::CR, Usart::CR_RSTSTA, 4);
+    EXPECT_FALSE(lines.irq[65]);
+    // RXD high for 2/16 of a bit: 8 687 500 ps / 8, in whole picoseconds.
+    const Picos end = kFrame8N1 + kBit8N1 / 8;
+    clock.run_until(end - 1);
+    EXPECT_FALSE(csr() & Usart::CSR_RXBRK);
+    clock.run_until(end);
+    EXPECT_TRUE(csr() & Usart::CSR_RXBRK);
+    // The next character starts after the break.
+    clock.run_until(end + kFrame8N1);
+    EXPECT_EQ(usart.read(Usart::RHR, 4), static_cast<std::uint32_t>('x'));
+}
+
+TEST_F(UsartTest, StttoStopsTheTimeoutUntilTheNextCharacterAndRettoRestartsIt) {
+    console_setup();
+    usart.write(Usart::CR, Usart::CR_RXEN, 4);
+    usart.write(Usart::RTOR, 10, 4);
+    const std::uint8_t one[] = {'1'};
+    usart.inject_rx(one);
+    clock.run_until(kFrame8N1 + 10 * kBit8N1);
+    EXPECT_TRUE(csr() & Usart::CSR_TIMEOUT);
+    usart.write(Usart::CR, Usart::CR_RETTO, 4);  // clears TIMEOUT, counts again at once
+    EXPECT_FALSE(csr() & Usart::CSR_TIMEOUT);
+    const Picos retto = clock.now();
+    usart.write(Usart::CR, Usart::CR_STTTO, 4);  // ... and STTTO stops it
+    clock.run_until(retto + 20 * kBit8N1);
+    EXPECT_FALSE(csr() & Usart::CSR_TIMEOUT);
+    const Picos t = clock.now();
+    usart.inject_rx(one);
+    clock.run_until(t + kFrame8N1 + 10 * kBit8N1 - 1);
+    EXPECT_FALSE(csr() & Usart::CSR_TIMEOUT);
+    clock.run_until(t + kFrame8N1 + 10 * kBit8N1);
+    EXPECT_TRUE(csr() & Usart::CSR_TIMEOUT);
+}
+
+// TXEMPTY rises at the end of the last stop bit: with a character waiting in THR behind one on
+// the line it comes two frames after the writes, one frame after TXRDY.
+TEST_F(UsartTest, TxemptyRisesAfterTheLastStopBitOfTheLastCharacter) {
+    usart.write(Usart::MR, 0x0008'20C0, 4);  // 8E2: 12-bit frames
+    usart.write(Usart::BRGR, kBrgr115200, 4);
+    usart.write(Usart::CR, Usart::CR_TXEN, 4);
+    usart.write(Usart::THR, 'a', 4);
+    usart.write(Usart::THR, 'b', 4);
+    const Picos frame = 12 * kBit8N1;
+    clock.run_until(frame);
+    EXPECT_EQ(csr() & (Usart::CSR_TXRDY | Usart::CSR_TXEMPTY), Usart::CSR_TXRDY);
+    clock.run_until(2 * frame - 1);
+    EXPECT_FALSE(csr() & Usart::CSR_TXEMPTY);
+    clock.run_until(2 * frame);
+    EXPECT_TRUE(csr() & Usart::CSR_TXEMPTY);
+    EXPECT_EQ(sent, "ab");
 }
 
 }  // namespace
