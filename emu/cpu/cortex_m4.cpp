@@ -9,9 +9,11 @@
 #include <array>
 #include <bit>
 #include <cstdio>
+#include <cstring>
 #include <set>
 #include <stdexcept>
 
+#include "emu/cpu/align_scan.hpp"
 #include "emu/cpu/semihosting.hpp"
 #include "emu/mpu/mpu.hpp"
 
@@ -24,6 +26,9 @@ namespace {
 constexpr std::uint32_t kUntil = 0xF0000000;
 
 constexpr std::uint32_t XPSR_T = 1u << 24;
+// Unmapped (system region) base an alignment-faulting access is redirected to, so that it aborts;
+// far enough from anything mapped for every immediate offset and LDMDB/STMDB.
+constexpr std::uint32_t kAlignTrapBase = 0xF8000000;
 // SAM4L flash controller (HFLASHC) and its page size: a command written there may commit a page
 // buffer filled by CPU stores, rewriting flash behind Unicorn's translated code.
 constexpr std::uint32_t kFlashControllerBase = 0x400A0000, kFlashPage = 512;
@@ -48,9 +53,14 @@ enum class StopCause {
     MpuFetch,   // MPU refused an unprivileged instruction fetch (checked at TB start)
     PpbDenied,  // unprivileged access to the System Control Space / debug area: BusFault
     Unaligned,  // unaligned access with CCR.UNALIGN_TRP set: UsageFault UNALIGNED
+    // An access that must be aligned whatever CCR.UNALIGN_TRP says (LDRD/STRD, LDM/STM,
+    // STREX/STREXH) is about to be made unaligned: UsageFault UNALIGNED at Impl::trap_pc,
+    // nothing of it done.
+    UnalignedSite,
+    MmioGap,  // a data access inside a mapped MMIO page where no device is: BusFault
 };
 
-enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl };
+enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl, Align };
 
 struct TbInfo {
     std::uint32_t addr = 0xFFFFFFFF;
@@ -59,6 +69,8 @@ struct TbInfo {
     // Fetch-check generation (Impl::fetch_gen) at which this block's start was found
     // executable: while it matches, the block needs no MPU fetch check.
     std::uint32_t fetch_ok = 0;
+    // Alignment checks at block entry (Impl::align_pool index + 1; 0 = none), see align_scan.hpp.
+    std::uint32_t align = 0;
 };
 
 struct MmioRange {
@@ -141,6 +153,35 @@ bool is_coprocessor(std::uint16_t hw1) {
 
 }  // namespace
 
+// A block-entry alignment check: the site faults if (register at entry + offset) & mask != 0.
+struct AlignCheck {
+    std::uint32_t site;
+    std::uint32_t mask;
+    int reg;  // -1: the base is a misaligned constant, the site always faults
+    std::uint32_t offset;
+    std::int32_t disp;
+    bool exact_at_entry;  // first instruction of the block and unconditional
+};
+
+// A site checked when it executes (one-instruction code hook): its base register.
+struct AlignSiteHook {
+    CortexM4* core;
+    std::uint32_t pc;
+    int uc_reg;
+    std::uint32_t mask;
+    std::int32_t disp;
+    bool store;
+    std::string mnemonic;
+    std::uint8_t itstate;
+};
+
+namespace {
+void tramp_align_site(uc_engine*, std::uint64_t, std::uint32_t, void* ud) {
+    auto* site = static_cast<AlignSiteHook*>(ud);
+    site->core->on_align_site(site);
+}
+}  // namespace
+
 // Registers of the interrupted context, as the exception entry stacks them.
 struct CoreState {
     std::uint32_t r[4], r12, lr, pc, xpsr;
@@ -203,6 +244,27 @@ struct CortexM4::Impl {
     // no events, no interrupts, no deadline until the free run's block has ended.
     std::uint32_t in_block_left = 0;
 
+    // Accesses that must be aligned whatever CCR.UNALIGN_TRP says (align_scan.hpp): each block's
+    // entry checks live in align_pool (TbInfo::align), sites that are checked when they execute
+    // have a code hook (trap_hooks, TrapKind::Align) reading their entry in align_sites.
+    std::vector<std::vector<AlignCheck>> align_pool;
+    std::vector<std::uint32_t> align_free;
+    std::vector<AlignCheck> decoded_checks;              // of the block decode_tb saw last
+    std::map<std::uint32_t, AlignSiteHook> align_sites;  // every site seen, by address
+    // (literal pool word, block): a Static verdict rests on that word staying as it was.
+    std::set<std::pair<std::uint32_t, std::uint32_t>> literal_blocks;
+    std::uint32_t align_fault_addr = 0;
+    bool align_fault_counted = false;  // the block hook charged the faulting block whole
+    // The code hook pointed the base register elsewhere (see on_align_site): its real value.
+    std::optional<std::pair<int, std::uint32_t>> align_base_saved;
+    void set_slot(TbInfo& slot, std::uint32_t addr, std::uint32_t size, std::uint32_t count);
+    void clear_slot(TbInfo& slot);
+    bool check_alignment(const TbInfo& slot, std::uint32_t addr, std::uint32_t size);
+    void handle_unaligned_site();
+    void refuse_mmio_gap(std::uint32_t addr, unsigned size, AccessKind kind);
+    void handle_mmio_gap();
+    void drop_translations(std::uint32_t addr, std::uint32_t len);
+
     // CCR.UNALIGN_TRP: a data hook that checks alignment exists only while the bit is set, so
     // code pays for it only then (hooks bind at translation: code is dropped on each change).
     uc_hook align_hook = 0;
@@ -229,7 +291,6 @@ struct CortexM4::Impl {
     int exit_code = 0;
     bool reset_requested = false;
     std::string lockup_message;
-    std::set<std::uint32_t> logged_gaps;
     std::set<std::uint32_t> dirty_flash_pages;
 
     Impl(CortexM4& c, MachineContext& x, ExceptionState& e, Scs& s, Mpu& m)
@@ -274,7 +335,7 @@ struct CortexM4::Impl {
     void drop_all_code() {
         for (const auto& m : ctx.bus.memories())
             uc_ctl_remove_cache(uc, m->base, std::uint64_t{m->base} + m->bytes.size());
-        for (auto& t : tbs) t = TbInfo{};
+        for (auto& t : tbs) clear_slot(t);
     }
     // The privileged-safe sequence of unicorn.md §7.2: mode, privilege and both stack pointers.
     void set_core(std::uint32_t ipsr, std::uint32_t control, std::uint32_t msp, std::uint32_t psp) {
@@ -346,6 +407,7 @@ struct CortexM4::Impl {
     // ---- Translation blocks ----
     TbInfo& tb_slot(std::uint32_t addr) { return tbs[(addr >> 1) & (tbs.size() - 1)]; }
     std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
+    void classify_alignment_sites(std::uint32_t block, const cs_insn* insn, std::size_t n);
     std::string disassemble_one(std::uint32_t pc);
     std::uint32_t rewind_to_denied_access();
     std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
@@ -544,9 +606,55 @@ void CortexM4::mpu_changed() {
 
 void CortexM4::invalidate_code(std::uint32_t addr, std::uint32_t len) {
     auto& I = *impl_;
-    uc_ctl_remove_cache(I.uc, addr, std::uint64_t{addr} + len);
-    for (auto& t : I.tbs)
-        if (t.addr + t.size > addr && t.addr < addr + len) t = TbInfo{};
+    I.drop_translations(addr, len);
+    const std::uint64_t end = std::uint64_t{addr} + len;
+    // Blocks whose alignment verdict read a literal pool word in the range.
+    for (auto it = I.literal_blocks.lower_bound({addr, 0});
+         it != I.literal_blocks.end() && it->first < end;) {
+        I.drop_translations(it->second, 2);
+        it = I.literal_blocks.erase(it);
+    }
+    // Code hooks of alignment sites whose instruction may have changed: decoding the new code
+    // installs what it needs.
+    for (auto it = I.trap_hooks.lower_bound(addr); it != I.trap_hooks.end() && it->first < end;) {
+        if (!I.align_sites.contains(it->first)) {
+            ++it;
+            continue;
+        }
+        uc_hook_del(I.uc, it->second);
+        it = I.trap_hooks.erase(it);
+    }
+}
+
+// Drops the translated code and block information of [addr, addr + len) so that it is
+// translated again (with the hooks that exist now); the code itself is unchanged.
+void CortexM4::Impl::drop_translations(std::uint32_t addr, std::uint32_t len) {
+    uc_ctl_remove_cache(uc, addr, std::uint64_t{addr} + len);
+    for (auto& t : tbs)
+        if (t.addr + t.size > addr && t.addr < addr + len) clear_slot(t);
+}
+
+void CortexM4::Impl::clear_slot(TbInfo& slot) {
+    if (slot.align) {
+        align_pool[slot.align - 1].clear();
+        align_free.push_back(slot.align - 1);
+    }
+    slot = TbInfo{};
+}
+
+void CortexM4::Impl::set_slot(TbInfo& slot, std::uint32_t addr, std::uint32_t size,
+                              std::uint32_t count) {
+    clear_slot(slot);
+    slot = {addr, size, count};
+    if (decoded_checks.empty()) return;
+    if (align_free.empty()) {
+        align_free.push_back(static_cast<std::uint32_t>(align_pool.size()));
+        align_pool.emplace_back();
+    }
+    slot.align = align_free.back() + 1;
+    align_free.pop_back();
+    align_pool[slot.align - 1] = std::move(decoded_checks);
+    decoded_checks.clear();
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -599,11 +707,72 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
                 traps_to_install.emplace_back(a, TrapKind::DivZero);
         }
     }
+    classify_alignment_sites(addr, insn, n);
     if (insn) cs_free(insn, n);
     // Bytes Capstone could not decode (UDF, data) count as one instruction per halfword.
     std::uint32_t count = static_cast<std::uint32_t>(n);
     if (decoded_bytes < size) count += (size - decoded_bytes + 1) / 2;
     return std::max(1u, count);
+}
+
+// The alignment-checked sites of a block being decoded: block-entry checks go to
+// decoded_checks (for the block's slot), sites that need a run-time check are queued for a code
+// hook.
+void CortexM4::Impl::classify_alignment_sites(std::uint32_t block, const cs_insn* insn,
+                                              std::size_t n) {
+    decoded_checks.clear();
+    // Safety: literal words are read only from flash, whose every rewrite ends in
+    // invalidate_code(); RAM literals could change under a cached verdict.
+    const LiteralReader flash_literal = [this](std::uint32_t at) -> std::optional<std::uint32_t> {
+        const Memory* m = ctx.bus.memory_at(at, 4);
+        if (m == nullptr || m->base >= 0x20000000) return std::nullopt;
+        std::uint32_t w = 0;
+        std::memcpy(&w, m->bytes.data() + (at - m->base), 4);
+        return w;
+    };
+    for (const AlignSite& s : scan_alignment_sites(cs, insn, n, flash_literal)) {
+        if (s.literal) literal_blocks.insert({*s.literal, block});
+        if (s.how == AlignSite::Base::Static && !s.misaligned_static()) continue;
+        const int uc_reg =
+            s.site_reg == 14 ? UC_ARM_REG_LR : UC_ARM_REG_R0 + static_cast<int>(s.site_reg);
+        align_sites[s.pc] = {&core, s.pc, uc_reg, s.mask, s.disp, s.store, s.mnemonic, s.itstate};
+        if (s.how == AlignSite::Base::Runtime) {
+            if (!trap_hooks.contains(s.pc)) traps_to_install.emplace_back(s.pc, TrapKind::Align);
+            continue;
+        }
+        const int entry_reg = s.how == AlignSite::Base::Static ? -1
+                              : s.reg == 14                    ? UC_ARM_REG_LR
+                                            : UC_ARM_REG_R0 + static_cast<int>(s.reg);
+        decoded_checks.push_back(
+            {s.pc, s.mask, entry_reg, s.offset, s.disp, s.first && !s.conditional});
+    }
+}
+
+// Block-entry alignment checks (the registers are exact here). A predicted fault of the first
+// instruction is taken at once; one further in (or in an IT block) gets a code hook at its site
+// and the block is restarted, so that the instructions before it run and the fault is precise.
+bool CortexM4::Impl::check_alignment(const TbInfo& slot, std::uint32_t addr, std::uint32_t size) {
+    for (const AlignCheck& c : align_pool[slot.align - 1]) {
+        const std::uint32_t base = c.reg < 0 ? c.offset : rd(c.reg) + c.offset;
+        if ((base & c.mask) == 0) [[likely]]
+            continue;
+        if (trap_hooks.contains(c.site)) continue;  // its code hook decides
+        block_stop_pc = addr;
+        if (c.exact_at_entry && !(rd(UC_ARM_REG_XPSR) & XPSR_IT)) {
+            cause = StopCause::UnalignedSite;
+            trap_pc = c.site;
+            align_fault_addr = base + static_cast<std::uint32_t>(c.disp);
+            align_fault_counted = false;
+        } else {
+            traps_to_install.emplace_back(c.site, TrapKind::Align);
+            cause = StopCause::InstallTraps;
+            last_tb_addr = addr;
+            last_tb_size = size;
+        }
+        uc_emu_stop(uc);
+        return false;
+    }
+    return true;
 }
 
 bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
@@ -619,7 +788,7 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             uc_emu_stop(I.uc);
             return false;
         }
-        slot = {addr, size, count};
+        I.set_slot(slot, addr, size, count);
     }
     if (I.in_block_left) [[unlikely]] {
         // Resuming inside the free run's block: the free run looked at its start already.
@@ -672,6 +841,7 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
         }
         slot.fetch_ok = I.fetch_gen;
     }
+    if (slot.align && !I.check_alignment(slot, addr, size)) return false;
     return true;
 }
 
@@ -683,7 +853,7 @@ void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
     const auto addr = static_cast<std::uint32_t>(addr64);
     TbInfo& slot = I.tb_slot(addr);
     if (slot.addr != addr || slot.size != size || executed_ >= stop_at_ ||
-        (I.fetch_checks && slot.fetch_ok != I.fetch_gen)) [[unlikely]] {
+        (I.fetch_checks && slot.fetch_ok != I.fetch_gen) || slot.align) [[unlikely]] {
         if (!on_block_slow(addr, size)) return;
     }
     I.last_tb_addr = addr;
@@ -701,6 +871,7 @@ void CortexM4::on_interrupt(std::uint32_t intno) {
 
 bool CortexM4::on_unmapped(int type, std::uint64_t addr, int size, std::int64_t) {
     auto& I = *impl_;
+    if (I.cause == StopCause::UnalignedSite) return false;  // the redirected access (on_align_site)
     // The MPU decides before the bus: an access the MPU denies is a MemManage fault even when
     // nothing is mapped there (Unicorn reports unmapped addresses before any read/write hook).
     if (I.mpu_checks_active() && type != UC_MEM_FETCH_UNMAPPED) {
@@ -795,7 +966,9 @@ void CortexM4::on_trap(std::uint64_t addr64) {
 
 void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
     auto& I = *impl_;
-    if (I.watch_suppressed || I.cause == StopCause::Watchpoint) return;
+    if (I.watch_suppressed || I.cause == StopCause::Watchpoint ||
+        I.cause == StopCause::UnalignedSite)
+        return;
     for (const auto& w : I.watches) {
         const bool hit_range = addr + size > w.addr && addr < std::uint64_t{w.addr} + w.len;
         const bool kind_ok = w.kind == Machine::WatchKind::Access ||
@@ -824,29 +997,35 @@ void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
 
 std::uint64_t CortexM4::mmio_read(std::uint32_t addr, unsigned size) {
     auto& I = *impl_;
-    if (I.cause == StopCause::PpbDenied) return 0;  // refused: no read side effects
+    if (I.cause != StopCause::None) return 0;  // refused: no read side effects
     I.sync_clock();
     const BusResult r = I.ctx.bus.read(addr, size, Initiator::Cpu);
-    if (!r.ok && I.logged_gaps.insert(addr).second)
-        spdlog::warn("guest read of {} bytes at unmapped {:#010x} (no device there) reads as 0",
-                     size, addr);
+    if (!r.ok) I.refuse_mmio_gap(addr, size, AccessKind::Read);
     force_boundary();
     return r.value;
 }
 
+// Unicorn maps MMIO in 1 KiB pages: an access between devices of a page reaches us, where it
+// is what any unmapped address is, a precise BusFault. Unicorn stops right after the access
+// (the load's register is not written, nothing after it runs), and the run loop rewinds to the
+// accessing instruction as for other refused accesses.
+void CortexM4::Impl::refuse_mmio_gap(std::uint32_t addr, unsigned size, AccessKind kind) {
+    denied = {addr, kind, size, MpuDecision{}, {}};
+    cause = StopCause::MmioGap;
+    uc_emu_stop(uc);
+}
+
 void CortexM4::mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value) {
     auto& I = *impl_;
-    if (I.cause == StopCause::PpbDenied) return;  // refused: the store must have no effect
+    if (I.cause != StopCause::None) return;  // refused: the store must have no effect
     if (addr >= kFlashControllerBase && addr < kFlashControllerBase + 0x400 &&
         !I.dirty_flash_pages.empty()) {
         for (std::uint32_t page : I.dirty_flash_pages) invalidate_code(page, kFlashPage);
         I.dirty_flash_pages.clear();
     }
     I.sync_clock();
-    if (!I.ctx.bus.write(addr, static_cast<std::uint32_t>(value), size, Initiator::Cpu) &&
-        I.logged_gaps.insert(addr).second)
-        spdlog::warn("guest write of {} bytes at unmapped {:#010x} (no device there) ignored", size,
-                     addr);
+    if (!I.ctx.bus.write(addr, static_cast<std::uint32_t>(value), size, Initiator::Cpu))
+        I.refuse_mmio_gap(addr, size, AccessKind::Write);
     force_boundary();
 }
 
@@ -1210,7 +1389,15 @@ void CortexM4::Impl::handle_interrupt() {
         case 8:
             exception_return(pc | 1);
             return;  // EXCP_EXCEPTION_EXIT: PC = EXC_RETURN & ~1
-        case 3:      // EXCP_PREFETCH_ABORT: XN fetch (default map)
+        case 4: {    // EXCP_DATA_ABORT: Unicorn's own alignment check of LDREX/LDREXH (MO_ALIGN)
+            if (auto i = index_in_last_tb(pc); i && last_tb_count > *i)
+                core.executed_ -= last_tb_count - *i;
+            raise_fault(FaultClass::UsageFault, scb::UNALIGNED, pc, std::nullopt,
+                        fmt::format("UNALIGNED: {} at {:#010x} of an unaligned address",
+                                    disassemble_one(pc), pc));
+            return;
+        }
+        case 3:  // EXCP_PREFETCH_ABORT: XN fetch (default map)
             raise_fault(FaultClass::MemManage, scb::IACCVIOL, pc, std::nullopt,
                         fmt::format("IACCVIOL: instruction fetch from execute-never {:#010x}", pc));
             return;
@@ -1386,7 +1573,12 @@ void CortexM4::Impl::hook_pending_traps() {
         const std::uint32_t addr = entry.first;
         if (trap_hooks.contains(addr)) continue;
         uc_hook h = 0;
-        uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), &core, addr, addr);
+        if (entry.second == TrapKind::Align)
+            uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_align_site),
+                        &align_sites.at(addr), addr, addr);
+        else
+            uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), &core, addr,
+                        addr);
         trap_hooks[addr] = h;
     }
     traps_to_install.clear();
@@ -1394,7 +1586,7 @@ void CortexM4::Impl::hook_pending_traps() {
 
 void CortexM4::Impl::install_traps() {
     hook_pending_traps();
-    core.invalidate_code(last_tb_addr, last_tb_size);
+    drop_translations(last_tb_addr, last_tb_size);
 }
 
 void CortexM4::Impl::rearm_div_traps() {
@@ -1405,7 +1597,7 @@ void CortexM4::Impl::rearm_div_traps() {
         for (std::uint32_t a : div_sites) traps_to_install.emplace_back(a, TrapKind::DivZero);
         hook_pending_traps();
         // Every TB containing a known division must be retranslated with its hook: drop them.
-        for (std::uint32_t a : div_sites) core.invalidate_code(a, 4);
+        for (std::uint32_t a : div_sites) drop_translations(a, 4);
     }
     core.force_boundary();
 }
@@ -1472,6 +1664,13 @@ std::uint32_t CortexM4::Impl::rewind_to_denied_access() {
     }
     set_pc(fpc);
     return fpc;
+}
+
+void CortexM4::Impl::handle_mmio_gap() {
+    const std::uint32_t fpc = rewind_to_denied_access();
+    raise_fault(FaultClass::BusFault, scb::PRECISERR, fpc, denied.addr,
+                fmt::format("PRECISERR: {} of {:#010x}, where no device is",
+                            denied.kind == AccessKind::Write ? "write" : "read", denied.addr));
 }
 
 void CortexM4::Impl::handle_mpu_data() {
@@ -1589,10 +1788,55 @@ void CortexM4::Impl::handle_unaligned() {
                     denied.kind == AccessKind::Write ? "write" : "read", denied.addr));
 }
 
+void CortexM4::on_align_site(const AlignSiteHook* site) {
+    auto& I = *impl_;
+    if (I.cause != StopCause::None) return;
+    const std::uint32_t base = I.rd(site->uc_reg);
+    if ((base & site->mask) == 0) return;
+    I.cause = StopCause::UnalignedSite;
+    I.trap_pc = site->pc;
+    I.align_fault_addr = base + static_cast<std::uint32_t>(site->disp);
+    I.align_fault_counted = true;
+    // A stop requested from a code hook is not honoured inside an IT block: Unicorn runs on to
+    // the block's end (measured). Pointing the base at unmapped memory instead makes the access
+    // itself abort, before any of it is done and before anything after it runs; the base is put
+    // back when the fault is taken.
+    I.align_base_saved = {site->uc_reg, base};
+    I.wr(site->uc_reg, kAlignTrapBase);
+    uc_emu_stop(I.uc);
+}
+
+// ARMv7-M A3.2.1: LDRD/STRD, LDM/STM, STREX/STREXH at an unaligned address are a UsageFault
+// UNALIGNED whatever CCR.UNALIGN_TRP says. Nothing of the instruction has been done (the stop
+// came before it), so the fault is precise.
+void CortexM4::Impl::handle_unaligned_site() {
+    if (align_fault_counted) {
+        if (auto i = index_in_last_tb(trap_pc); i && last_tb_count > *i)
+            core.executed_ -= last_tb_count - *i;
+    }
+    if (align_base_saved) wr(align_base_saved->first, align_base_saved->second);
+    align_base_saved.reset();
+    set_pc(trap_pc);
+    const auto it = align_sites.find(trap_pc);
+    // The aborted access left Unicorn's IT state where the block started: the stacked xPSR must
+    // hold the faulting instruction's (IT[1:0] in bits 26:25, IT[7:2] in bits 15:10).
+    if (it != align_sites.end() && it->second.itstate) {
+        const std::uint32_t its = it->second.itstate;
+        wr(UC_ARM_REG_XPSR,
+           (rd(UC_ARM_REG_XPSR) & ~XPSR_IT) | ((its & 3u) << 25) | ((its >> 2) << 10) | XPSR_T);
+    }
+    const std::string what = it != align_sites.end() ? it->second.mnemonic : "access";
+    const unsigned need = it != align_sites.end() ? it->second.mask + 1 : 4;
+    raise_fault(FaultClass::UsageFault, scb::UNALIGNED, trap_pc, std::nullopt,
+                fmt::format("UNALIGNED: {} at {:#010x} of address {:#010x}, which must be "
+                            "{}-byte aligned",
+                            what, trap_pc, align_fault_addr, need));
+}
+
 void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
     auto& I = *impl_;
     if (I.cause == StopCause::MpuData || I.cause == StopCause::PpbDenied ||
-        I.cause == StopCause::Unaligned)
+        I.cause == StopCause::Unaligned || I.cause == StopCause::UnalignedSite)
         return;
     // The Private Peripheral Bus is privileged-only (B3.2.1): an unprivileged access is a
     // precise BusFault, except a write to STIR when CCR.USERSETMPEND is set.
@@ -1736,6 +1980,12 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
             case StopCause::Unaligned:
                 I.handle_unaligned();
                 break;
+            case StopCause::UnalignedSite:
+                I.handle_unaligned_site();
+                break;
+            case StopCause::MmioGap:
+                I.handle_mmio_gap();
+                break;
             case StopCause::MpuFetch:
                 I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, I.denied.addr, std::nullopt,
                               fmt::format("IACCVIOL: fetch from {:#010x} denied ({})",
@@ -1878,6 +2128,10 @@ RunResult CortexM4::step_one() {
     I.in_block_left = left;
     switch (I.cause) {
         case StopCause::Interrupt:
+            if (I.intno == 4) {  // the instruction faulted: nothing retired
+                executed_ = before;
+                I.last_tb_count = 0;
+            }
             I.handle_interrupt();
             break;
         case StopCause::Boundary:
@@ -1894,10 +2148,21 @@ RunResult CortexM4::step_one() {
             executed_ = before;
             I.handle_trap();
             break;
+        case StopCause::UnalignedSite:
+            // Predicted at the next block's entry: the stepped instruction completed.
+            if (I.align_fault_counted || I.block_stop_pc == pc) executed_ = before;
+            I.align_fault_counted = false;
+            I.handle_unaligned_site();
+            break;
         case StopCause::MpuData:
             executed_ = before;
             I.last_tb_count = 0;
             I.handle_mpu_data();
+            break;
+        case StopCause::MmioGap:
+            executed_ = before;
+            I.last_tb_count = 0;
+            I.handle_mmio_gap();
             break;
         case StopCause::MpuFetch:
             if (!next_block_stop) executed_ = before;
@@ -1991,7 +2256,7 @@ void CortexM4::add_breakpoint(std::uint32_t addr) {
     uc_hook h = 0;
     uc_hook_add(I.uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(tramp_trap), this, addr, addr);
     I.breakpoints[addr] = h;
-    invalidate_code(addr, 2);
+    I.drop_translations(addr, 2);
 }
 
 void CortexM4::remove_breakpoint(std::uint32_t addr) {
@@ -2001,7 +2266,7 @@ void CortexM4::remove_breakpoint(std::uint32_t addr) {
     if (it == I.breakpoints.end()) return;
     uc_hook_del(I.uc, it->second);
     I.breakpoints.erase(it);
-    invalidate_code(addr, 2);
+    I.drop_translations(addr, 2);
 }
 
 void CortexM4::add_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind) {

@@ -31,7 +31,8 @@ namespace tockemu {
 
 class Mpu;
 
-struct CoreState;  // registers gathered for an exception entry/return
+struct CoreState;      // registers gathered for an exception entry/return
+struct AlignSiteHook;  // an alignment-checked instruction with a code hook
 
 class CortexM4 {
   public:
@@ -94,6 +95,7 @@ class CortexM4 {
     void on_watch(int type, std::uint64_t addr, int size);
     void on_mpu_access(int type, std::uint64_t addr, int size);
     void on_align_access(int type, std::uint64_t addr, int size);
+    void on_align_site(const AlignSiteHook* site);
     std::uint64_t mmio_read(std::uint32_t addr, unsigned size);
     void mmio_write(std::uint32_t addr, unsigned size, std::uint64_t value);
 
