@@ -10,7 +10,7 @@ kernel::CommandReturn LedDriver::command(std::uint32_t command_num, std::uint32_
                                          std::uint32_t, kernel::ProcessId) {
     using kernel::CommandReturn;
     if (command_num == 0) return CommandReturn::success_u32(static_cast<std::uint32_t>(count_));
-    if (command_num > 4) return CommandReturn::failure(kernel::ErrorCode::NOSUPPORT);
+    if (command_num > 3) return CommandReturn::failure(kernel::ErrorCode::NOSUPPORT);
     if (arg1 >= count_) return CommandReturn::failure(kernel::ErrorCode::INVAL);
     hil::Led& led = *leds_[arg1];
     switch (command_num) {
@@ -20,11 +20,9 @@ kernel::CommandReturn LedDriver::command(std::uint32_t command_num, std::uint32_
         case 2:
             led.off();
             break;
-        case 3:
+        default:
             led.toggle();
             break;
-        default:
-            return CommandReturn::success_u32(led.read() ? 1 : 0);
     }
     return CommandReturn::success();
 }

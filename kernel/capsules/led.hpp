@@ -6,7 +6,8 @@
 //   command 1  arg1 = index  on                      -> Success / Failure INVAL
 //   command 2  arg1 = index  off                     -> Success / Failure INVAL
 //   command 3  arg1 = index  toggle                  -> Success / Failure INVAL
-//   command 4  arg1 = index  read (1 = lit)          -> Success u32 / Failure INVAL
+//   other                                            -> Failure NOSUPPORT (upstream has no read
+//                                                      command; docs/0010-libtock-c-abi.md)
 #include <cstddef>
 #include <cstdint>
 
