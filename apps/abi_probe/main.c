@@ -150,6 +150,32 @@ static void swap_checks(void) {
            FAILURE_2U32, NOSUPPORT, pa, 1);
 }
 
+// Grant slot counts of upstream's capsules (Grant<T, UpcallCount<u>, AllowRoCount<r>,
+// AllowRwCount<w>>): console 3/2/2, alarm 1/0/0, button 1/0/0, GPIO 1/0/0, RNG 1/0/1. A number
+// past the count is NOSUPPORT, one inside it succeeds.
+static void slot_count_checks(void) {
+    const uint32_t a = (uint32_t)upcall_a, pa = (uint32_t)buf_a;
+    expect("console subscribe 0 (unused slot) -> Success", sub(CONSOLE, 0, 0, 0), SUCCESS_2U32, 0,
+           0, ANY);
+    expect("console subscribe 3 -> NOSUPPORT", sub(CONSOLE, 3, a, 0), FAILURE_2U32, NOSUPPORT, a,
+           0);
+    expect("console ro allow 2 -> NOSUPPORT", allow_ro(CONSOLE, 2, pa, 1), FAILURE_2U32, NOSUPPORT,
+           pa, 1);
+    expect("console rw allow 2 -> NOSUPPORT", allow_rw(CONSOLE, 2, pa, 1), FAILURE_2U32, NOSUPPORT,
+           pa, 1);
+    expect("alarm ro allow 0 -> NOSUPPORT", allow_ro(ALARM, 0, pa, 1), FAILURE_2U32, NOSUPPORT, pa,
+           1);
+    expect("alarm rw allow 0 -> NOSUPPORT", allow_rw(ALARM, 0, pa, 1), FAILURE_2U32, NOSUPPORT, pa,
+           1);
+    expect("button subscribe 1 -> NOSUPPORT", sub(BUTTON, 1, a, 0), FAILURE_2U32, NOSUPPORT, a, 0);
+    expect("button rw allow 0 -> NOSUPPORT", allow_rw(BUTTON, 0, pa, 1), FAILURE_2U32, NOSUPPORT,
+           pa, 1);
+    expect("gpio subscribe 1 -> NOSUPPORT", sub(GPIO, 1, a, 0), FAILURE_2U32, NOSUPPORT, a, 0);
+    expect("rng subscribe 1 -> NOSUPPORT", sub(RNG, 1, a, 0), FAILURE_2U32, NOSUPPORT, a, 0);
+    expect("rng ro allow 0 -> NOSUPPORT", allow_ro(RNG, 0, pa, 1), FAILURE_2U32, NOSUPPORT, pa, 1);
+    expect("rng rw allow 1 -> NOSUPPORT", allow_rw(RNG, 1, pa, 1), FAILURE_2U32, NOSUPPORT, pa, 1);
+}
+
 static void memop_checks(void) {
     raw_regs_t start = memop_raw(2, 0), end = memop_raw(3, 0);
     raw_regs_t fstart = memop_raw(4, 0), fend = memop_raw(5, 0), grant = memop_raw(6, 0);
@@ -239,6 +265,7 @@ int main(void) {
     printf("abi_probe: start\n");
     command_checks();
     swap_checks();
+    slot_count_checks();
     memop_checks();
     yield_checks();
     rng_checks();
