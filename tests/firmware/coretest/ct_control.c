@@ -11,7 +11,7 @@
 static volatile uint32_t bf_count, bf_cfsr, bf_bfar;
 
 FRAME_HANDLER(busfault_handler, busfault_c)
-void busfault_c(uint32_t *frame, uint32_t exc_return) {
+void busfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     bf_count++;
     bf_cfsr = SCB_CFSR;
@@ -23,9 +23,9 @@ void busfault_c(uint32_t *frame, uint32_t exc_return) {
 static volatile uint32_t h_control, h_control_after, h_ipsr, h_xpsr, h_epsr, h_iepsr;
 
 FRAME_HANDLER(svc_handler, svc_c)
-void svc_c(uint32_t *frame, uint32_t exc_return) {
+void svc_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
-    const uint8_t imm = ((const uint8_t *)frame[6])[-2];
+    const uint8_t imm = ((const uint8_t*)frame[6])[-2];
     switch (imm) {
         case 0: /* SPSEL ignored in Handler mode */
             h_control = get_control();
@@ -47,7 +47,9 @@ void svc_c(uint32_t *frame, uint32_t exc_return) {
     }
 }
 
-void irq_handler(void) { log_note(get_ipsr() - 16); }
+void irq_handler(void) {
+    log_note(get_ipsr() - 16);
+}
 
 /* Unprivileged results */
 static volatile uint32_t u_control, u_control_after, u_primask, u_basepri, u_faultmask;
@@ -97,8 +99,7 @@ int main(void) {
         "mrs %4, ipsr\n"
         "mrs %5, epsr\n"
         "mrs %6, iepsr\n"
-        : "=&r"(v[0]), "=&r"(v[1]), "=&r"(v[2]), "=&r"(v[3]), "=&r"(v[4]), "=&r"(v[5]),
-          "=&r"(v[6])
+        : "=&r"(v[0]), "=&r"(v[1]), "=&r"(v[2]), "=&r"(v[3]), "=&r"(v[4]), "=&r"(v[5]), "=&r"(v[6])
         : "r"(0xA8050000u)
         : "cc");
     sh_kv("mrs apsr", v[0]);
@@ -150,10 +151,10 @@ int main(void) {
     u_control = get_control();
     set_control(0); /* ignored */
     u_control_after = get_control();
-    set_primask(1);     /* ignored */
-    set_basepri(0x40);  /* ignored */
-    set_basepri_max(0x40); /* ignored */
-    set_faultmask(1);   /* ignored */
+    set_primask(1);                                     /* ignored */
+    set_basepri(0x40);                                  /* ignored */
+    set_basepri_max(0x40);                              /* ignored */
+    set_faultmask(1);                                   /* ignored */
     __asm volatile("cpsid i\n cpsid f\n" ::: "memory"); /* ignored */
     /* STIR with USERSETMPEND = 0: BusFault, nothing pended. The str is 32-bit (str.w). */
     __asm volatile("str.w %0, [%1]\n dsb\n isb\n" ::"r"(5), "r"(0xE000EF00u) : "memory");

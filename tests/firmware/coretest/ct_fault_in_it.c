@@ -4,7 +4,8 @@
    instructions before the load in the block have executed, those after it have not. The handler
    resumes at a recovery point with the IT bits cleared. Then the handler that fixes the address
    and returns to the load: the rest of the ITETE block still obeys its conditions (the
-   ITSTATE comes back from the frame, B1.5.8); the same for a DIV_0_TRP UsageFault. 0x30000000 is unmapped on both. Finding F9. */
+   ITSTATE comes back from the frame, B1.5.8); the same for a DIV_0_TRP UsageFault. 0x30000000 is
+   unmapped on both. Finding F9. */
 #include "ct.h"
 
 static volatile uint32_t bf_xpsr, bf_pc, bf_cfsr, retry;
@@ -12,7 +13,7 @@ static uint32_t good_word = 7;
 extern char faulting_ldr[], recover_here[];
 
 FRAME_HANDLER(busfault_handler, busfault_c)
-void busfault_c(uint32_t *frame, uint32_t exc_return) {
+void busfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     bf_xpsr = frame[7];
     bf_pc = frame[6];
@@ -28,7 +29,7 @@ void busfault_c(uint32_t *frame, uint32_t exc_return) {
 
 static volatile uint32_t uf_cfsr, uf_xpsr;
 FRAME_HANDLER(usagefault_handler, usagefault_c)
-void usagefault_c(uint32_t *frame, uint32_t exc_return) {
+void usagefault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     uf_cfsr = SCB_CFSR;
     SCB_CFSR = uf_cfsr;
@@ -100,10 +101,10 @@ int main(void) {
         "movs r3, #0\n"
         "cmp r3, #0\n"
         "itete eq\n"
-        "addeq r3, r3, #1\n"   /* runs */
-        "addne r3, r3, #2\n"   /* skipped */
-        "udiveq %1, %1, %2\n"  /* DIVBYZERO: the handler skips it */
-        "addne r3, r3, #16\n"  /* skipped */
+        "addeq r3, r3, #1\n"  /* runs */
+        "addne r3, r3, #2\n"  /* skipped */
+        "udiveq %1, %1, %2\n" /* DIVBYZERO: the handler skips it */
+        "addne r3, r3, #16\n" /* skipped */
         "mov %0, r3\n"
         : "=&r"(r3), "+r"(q)
         : "r"(0u)

@@ -11,7 +11,7 @@ static uint32_t ram_word = 0x1234;
 extern char second_ldr[], second_str[];
 
 FRAME_HANDLER(busfault_handler, busfault_c)
-void busfault_c(uint32_t *frame, uint32_t exc_return) {
+void busfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     if (bf_count++ == 0) { /* the first fault of each case */
         bf_pc = frame[6];
@@ -27,8 +27,8 @@ int main(void) {
     uint32_t first, counter = 0;
     __asm volatile(
         "mov r2, %2\n"
-        "ldr %0, [r2]\n"      /* SRAM */
-        "mov r2, %3\n"        /* now unmapped */
+        "ldr %0, [r2]\n" /* SRAM */
+        "mov r2, %3\n"   /* now unmapped */
         "adds %1, %1, #1\n"
         ".global second_ldr\n"
         "second_ldr: ldr r1, [r2]\n"
@@ -46,7 +46,7 @@ int main(void) {
     counter = 0;
     __asm volatile(
         "mov r2, %1\n"
-        "str %2, [r2]\n"      /* SRAM: must stay written */
+        "str %2, [r2]\n" /* SRAM: must stay written */
         "mov r2, %3\n"
         "adds %0, %0, #1\n"
         ".global second_str\n"

@@ -7,7 +7,7 @@
 static volatile uint32_t bf_count, stacked_r2, stacked_pc;
 
 FRAME_HANDLER(busfault_handler, busfault_c)
-void busfault_c(uint32_t *frame, uint32_t exc_return) {
+void busfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     bf_count++;
     stacked_r2 = frame[2];
@@ -16,16 +16,16 @@ void busfault_c(uint32_t *frame, uint32_t exc_return) {
     frame[6] += 4; /* every instruction below is 32-bit */
 }
 
-#define TRY(what, insn)                                                              \
-    do {                                                                             \
-        uint32_t r2_after;                                                           \
+#define TRY(what, insn)                                                                    \
+    do {                                                                                   \
+        uint32_t r2_after;                                                                 \
         __asm volatile("ldr r2, =0x30000010\n" insn "\n mov %0, r2\n b 1f\n .ltorg\n 1:\n" \
-                       : "=r"(r2_after)                                              \
-                       :                                                             \
-                       : "r0", "r1", "r2", "memory");                                \
-        sh_puts(what);                                                               \
-        sh_kv(": base in the frame", stacked_r2);                                    \
-        sh_kv("  base after the return", r2_after);                                  \
+                       : "=r"(r2_after)                                                    \
+                       :                                                                   \
+                       : "r0", "r1", "r2", "memory");                                      \
+        sh_puts(what);                                                                     \
+        sh_kv(": base in the frame", stacked_r2);                                          \
+        sh_kv("  base after the return", r2_after);                                        \
     } while (0)
 
 int main(void) {

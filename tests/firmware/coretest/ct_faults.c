@@ -11,7 +11,7 @@
 static volatile uint32_t f_ipsr, f_cfsr, f_hfsr, f_mmfar, f_bfar, f_pc, f_count;
 static volatile uint32_t resume_skip; /* bytes to skip at the stacked PC; 0: resume at LR */
 
-uint32_t fault_c(uint32_t *frame) {
+uint32_t fault_c(uint32_t* frame) {
     f_count++;
     f_ipsr = get_ipsr();
     f_cfsr = SCB_CFSR;
@@ -27,14 +27,16 @@ uint32_t fault_c(uint32_t *frame) {
 }
 
 /* The fault handlers all share fault_c (thread code runs on MSP). */
-#define FAULT_HANDLER(name) \
-    __attribute__((naked)) void name(void) { __asm volatile("mrs r0, msp\n b fault_c\n"); }
+#define FAULT_HANDLER(name)                          \
+    __attribute__((naked)) void name(void) {         \
+        __asm volatile("mrs r0, msp\n b fault_c\n"); \
+    }
 FAULT_HANDLER(hardfault_handler)
 FAULT_HANDLER(memmanage_handler)
 FAULT_HANDLER(busfault_handler)
 FAULT_HANDLER(usagefault_handler)
 
-static void report(const char *what, uint32_t expected_pc) {
+static void report(const char* what, uint32_t expected_pc) {
     sh_print(what);
     sh_kv("  faults", f_count);
     sh_kv("  ipsr", f_ipsr);
@@ -103,7 +105,9 @@ static void jump_to(uint32_t target) {
 }
 
 /* SVC handler at priority 0: a BusFault (0x80) raised here cannot preempt and escalates. */
-void svc_handler(void) { load_unmapped(); }
+void svc_handler(void) {
+    load_unmapped();
+}
 
 int main(void) {
     SCB_SHPR1 = 0x00808080u; /* MemManage, BusFault, UsageFault at 0x80 */
@@ -149,7 +153,7 @@ int main(void) {
     sh_kv("cfsr after writing 0", SCB_CFSR == cfsr);
     SCB_CFSR = 1u << 9; /* PRECISERR only */
     sh_kv("cfsr after clearing preciserr", SCB_CFSR);
-    *(volatile uint8_t *)0xE000ED29 = 0x80; /* BFSR byte: BFARVALID */
+    *(volatile uint8_t*)0xE000ED29 = 0x80; /* BFSR byte: BFARVALID */
     sh_kv("cfsr after byte write", SCB_CFSR);
     sh_kv("bfar kept", SCB_BFAR);
     f_count = 0;

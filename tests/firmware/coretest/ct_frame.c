@@ -7,7 +7,7 @@
 static volatile uint32_t saved[8];
 static volatile uint32_t saved_lr, saved_ipsr, saved_frame, saved_msp, saved_control;
 
-static void save(const uint32_t *frame, uint32_t exc_return) {
+static void save(const uint32_t* frame, uint32_t exc_return) {
     for (int i = 0; i < 8; ++i) saved[i] = frame[i];
     saved_lr = exc_return;
     saved_ipsr = get_ipsr();
@@ -18,8 +18,8 @@ static void save(const uint32_t *frame, uint32_t exc_return) {
 
 /* svc #7 from inside another handler: pend PendSV (higher priority) from the SVC handler. */
 FRAME_HANDLER(svc_handler, svc_c)
-void svc_c(uint32_t *frame, uint32_t exc_return) {
-    const uint8_t imm = ((const uint8_t *)frame[6])[-2];
+void svc_c(uint32_t* frame, uint32_t exc_return) {
+    const uint8_t imm = ((const uint8_t*)frame[6])[-2];
     if (imm == 7) {
         SCB_ICSR = ICSR_PENDSVSET;
         barrier();
@@ -29,7 +29,9 @@ void svc_c(uint32_t *frame, uint32_t exc_return) {
 }
 
 FRAME_HANDLER(pendsv_handler, pendsv_c)
-void pendsv_c(uint32_t *frame, uint32_t exc_return) { save(frame, exc_return); }
+void pendsv_c(uint32_t* frame, uint32_t exc_return) {
+    save(frame, exc_return);
+}
 
 extern char after_svc5[], after_svc6[], after_svc7[];
 
@@ -52,7 +54,7 @@ static void svc_with_known_registers(uint32_t apsr) {
         : "r0", "r1", "r2", "r3", "r12", "lr", "cc", "memory");
 }
 
-static void print_frame(const char *what) {
+static void print_frame(const char* what) {
     sh_print(what);
     sh_kv("  r0", saved[0]);
     sh_kv("  r1", saved[1]);
@@ -120,14 +122,14 @@ int main(void) {
 
     /* Handler mode: PendSV taken inside the SVC handler gets 0xFFFFFFF1 and a frame whose
        xPSR carries IPSR = 11 and whose return address is inside the SVC handler. */
-    __asm volatile("svc #7\n.global after_svc7\nafter_svc7:\n" ::: "r0", "r1", "r2", "r3", "r12",
-                   "lr", "memory");
+    __asm volatile("svc #7\n.global after_svc7\nafter_svc7:\n" ::
+                       : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
     sh_kv("nested: exc_return", saved_lr);
     sh_kv("nested: ipsr", saved_ipsr);
     sh_kv("nested: stacked ipsr", saved[7] & 0x1FF);
     sh_kv("nested: stacked t", (saved[7] >> 24) & 1);
-    sh_kv("nested: pc in svc_c", saved[6] >= ((uint32_t)svc_c & ~1u) &&
-                                    saved[6] < ((uint32_t)svc_c & ~1u) + 64);
+    sh_kv("nested: pc in svc_c",
+          saved[6] >= ((uint32_t)svc_c & ~1u) && saved[6] < ((uint32_t)svc_c & ~1u) + 64);
 
     /* SVC in an IT block: the return address is the next instruction and the stacked ITSTATE
        is the state for it (one instruction left of ITT EQ: IT[7:0] = 0x04 | cond bits). */

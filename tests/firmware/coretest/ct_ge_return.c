@@ -7,7 +7,7 @@
 static volatile uint32_t mode;
 
 FRAME_HANDLER(svc_handler, svc_c)
-void svc_c(uint32_t *frame, uint32_t exc_return) {
+void svc_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     if (mode == 1) __asm volatile("msr APSR_g, %0" ::"r"(0x000A0000u) : "cc");
     if (mode == 2) frame[7] |= 0x000F0000u;

@@ -6,10 +6,9 @@
 #include "ct.h"
 
 int main(void) {
-    static const char *const names[] = {"id_pfr0",  "id_pfr1",  "id_dfr0",  "id_afr0",
-                                        "id_mmfr0", "id_mmfr1", "id_mmfr2", "id_mmfr3",
-                                        "id_isar0", "id_isar1", "id_isar2", "id_isar3",
-                                        "id_isar4"};
+    static const char* const names[] = {"id_pfr0",  "id_pfr1",  "id_dfr0",  "id_afr0",  "id_mmfr0",
+                                        "id_mmfr1", "id_mmfr2", "id_mmfr3", "id_isar0", "id_isar1",
+                                        "id_isar2", "id_isar3", "id_isar4"};
     sh_kv("cpuid", SCB_CPUID);
     for (uint32_t i = 0; i < 13; ++i) sh_kv(names[i], REG32(0xE000ED40u + 4 * i));
     sh_kv("mpu_type", MPU_TYPE);

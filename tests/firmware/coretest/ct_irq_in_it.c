@@ -8,7 +8,7 @@
 static volatile uint32_t irq_xpsr, irq_count;
 
 FRAME_HANDLER(irq_handler, irq_c)
-void irq_c(uint32_t *frame, uint32_t exc_return) {
+void irq_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     irq_count++;
     irq_xpsr = frame[7];

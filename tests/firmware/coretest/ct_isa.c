@@ -5,41 +5,53 @@
    bit-field instructions. Unicorn shares QEMU's TCG, so these are cheap sanity checks. */
 #include "ct.h"
 
-#define OP2(name, insn, a, b)                                                  \
-    do {                                                                       \
+#define OP2(name, insn, a, b)                                                        \
+    do {                                                                             \
         uint32_t r_, apsr_ = 0; /* flags, Q and GE cleared before the instruction */ \
-        __asm volatile("msr APSR_nzcvqg, %3\n" insn " %0, %1, %2\n mrs %3, apsr\n" \
-                       : "=&r"(r_), "+r"(a), "+r"(b), "+&r"(apsr_)           \
-                       :                                                       \
-                       : "cc");                                                \
-        sh_kv(name, r_);                                                       \
-        sh_kv("  apsr", apsr_);                                                \
+        __asm volatile("msr APSR_nzcvqg, %3\n" insn " %0, %1, %2\n mrs %3, apsr\n"   \
+                       : "=&r"(r_), "+r"(a), "+r"(b), "+&r"(apsr_)                   \
+                       :                                                             \
+                       : "cc");                                                      \
+        sh_kv(name, r_);                                                             \
+        sh_kv("  apsr", apsr_);                                                      \
     } while (0)
 
-static uint32_t apsr_zero(void) { return 0; }
+static uint32_t apsr_zero(void) {
+    return 0;
+}
 
 int main(void) {
     uint32_t a, b;
 
-    a = 0x7FFF8000u; b = 0x00018000u;
+    a = 0x7FFF8000u;
+    b = 0x00018000u;
     OP2("sadd16", "sadd16", a, b);
-    a = 0x10FF0520u; b = 0x20010630u;
+    a = 0x10FF0520u;
+    b = 0x20010630u;
     OP2("uqsub8", "uqsub8", a, b);
-    a = 0x11223344u; b = 0x55667788u;
+    a = 0x11223344u;
+    b = 0x55667788u;
     OP2("usub8 (sets ge)", "usub8", a, b);
-    a = 0x80007FFFu; b = 0x80000001u;
+    a = 0x80007FFFu;
+    b = 0x80000001u;
     OP2("qadd16", "qadd16", a, b);
-    a = 0x7FFFFFFFu; b = 1;
+    a = 0x7FFFFFFFu;
+    b = 1;
     OP2("qadd (saturates, q)", "qadd", a, b);
-    a = 0x00020003u; b = 0x00040005u;
+    a = 0x00020003u;
+    b = 0x00040005u;
     OP2("smuad", "smuad", a, b);
-    a = 0x80008000u; b = 0x80008000u;
+    a = 0x80008000u;
+    b = 0x80008000u;
     OP2("smuad (overflow sets q)", "smuad", a, b);
-    a = 0x12345678u; b = 0x9ABCDEF0u;
+    a = 0x12345678u;
+    b = 0x9ABCDEF0u;
     OP2("uadd8", "uadd8", a, b);
-    a = 0x12345678u; b = 0x9ABCDEF0u;
+    a = 0x12345678u;
+    b = 0x9ABCDEF0u;
     OP2("shadd16", "shadd16", a, b);
-    a = 0x12345678u; b = 0x9ABCDEF0u;
+    a = 0x12345678u;
+    b = 0x9ABCDEF0u;
     OP2("uhsub8", "uhsub8", a, b);
 
     /* SEL by the GE bits a previous SIMD instruction left. */
@@ -57,7 +69,9 @@ int main(void) {
     sh_kv("smlal hi", hi);
     lo = 0x00000010u;
     hi = 0;
-    __asm volatile("umlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(0xFFFFFFFFu), "r"(0xFFFFFFFFu));
+    __asm volatile("umlal %0, %1, %2, %3"
+                   : "+r"(lo), "+r"(hi)
+                   : "r"(0xFFFFFFFFu), "r"(0xFFFFFFFFu));
     sh_kv("umlal lo", lo);
     sh_kv("umlal hi", hi);
 
@@ -157,7 +171,10 @@ int main(void) {
     sh_kv("it cs/vs after adds", c);
     /* 64-bit add with carry and a shifted operand. */
     uint32_t l0 = 0xFFFFFFFFu, h0 = 1, l1 = 1, h1 = 2;
-    __asm volatile("adds %0, %0, %2\n adc %1, %1, %3\n" : "+r"(l0), "+r"(h0) : "r"(l1), "r"(h1) : "cc");
+    __asm volatile("adds %0, %0, %2\n adc %1, %1, %3\n"
+                   : "+r"(l0), "+r"(h0)
+                   : "r"(l1), "r"(h1)
+                   : "cc");
     sh_kv("adds/adc lo", l0);
     sh_kv("adds/adc hi", h0);
     __asm volatile("rsb %0, %1, %1, lsl #3" : "=r"(r) : "r"(5u));

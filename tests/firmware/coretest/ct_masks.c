@@ -28,7 +28,9 @@ void nmi_handler(void) {
     if (nmi_sets_faultmask) set_faultmask(1);
 }
 
-void irq_handler(void) { log_note(get_ipsr()); }
+void irq_handler(void) {
+    log_note(get_ipsr());
+}
 
 int main(void) {
     irq_prio(0, 0x40);

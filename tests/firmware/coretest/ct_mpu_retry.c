@@ -12,7 +12,7 @@ static uint32_t okword = 7;
 extern char the_ldr[];
 
 FRAME_HANDLER(memmanage_handler, memmanage_c)
-void memmanage_c(uint32_t *frame, uint32_t exc_return) {
+void memmanage_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     if (mm_count++ == 0) {
         first_pc = frame[6];
@@ -25,9 +25,9 @@ void memmanage_c(uint32_t *frame, uint32_t exc_return) {
 }
 
 FRAME_HANDLER(svc_handler, svc_c)
-void svc_c(uint32_t *frame, uint32_t exc_return) {
+void svc_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
-    const uint8_t imm = ((const uint8_t *)frame[6])[-2];
+    const uint8_t imm = ((const uint8_t*)frame[6])[-2];
     set_control(imm == 1 ? 1u : 0u); /* svc #1: drop privilege, svc #2: back */
 }
 
@@ -52,11 +52,11 @@ int main(void) {
         "ldr r2, =0x20008000\n"
         "cmp r3, #0\n"
         "itete eq\n"
-        "addeq r3, r3, #1\n"  /* runs */
-        "addne r3, r3, #2\n"  /* skipped */
+        "addeq r3, r3, #1\n" /* runs */
+        "addne r3, r3, #2\n" /* skipped */
         ".global the_ldr\n"
         "the_ldr: ldreq r1, [r2]\n" /* MemManage, retried at okword */
-        "addne r3, r3, #16\n" /* skipped */
+        "addne r3, r3, #16\n"       /* skipped */
         "b 1f\n"
         ".ltorg\n"
         "1: mov %0, r3\n"

@@ -13,21 +13,23 @@ void nmi_handler(void) {
 }
 
 FRAME_HANDLER(hardfault_handler, hardfault_c)
-void hardfault_c(uint32_t *frame, uint32_t exc_return) {
+void hardfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     log_note(3);
     hf_ipsr = get_ipsr();
     SCB_ICSR = ICSR_PENDSVSET; /* waits: PendSV is configurable */
     irq_pend(31);              /* waits too */
     hf_vectpending = icsr_vectpending();
-    SCB_ICSR = 1u << 31;       /* NMI preempts HardFault */
+    SCB_ICSR = 1u << 31; /* NMI preempts HardFault */
     barrier();
     log_note(103);
     SCB_HFSR = SCB_HFSR;
     frame[6] += 2; /* skip the udf */
 }
 
-void pendsv_handler(void) { log_note(14); }
+void pendsv_handler(void) {
+    log_note(14);
+}
 
 static volatile uint32_t iabr0_in;
 void irq_handler(void) {

@@ -21,7 +21,9 @@ void irq_handler(void) {
     }
 }
 
-void systick_handler(void) { log_note(15); }
+void systick_handler(void) {
+    log_note(15);
+}
 
 /* IRQ 0 at `outer` pends IRQ 1 at `pending`; the log says whether 1 preempted 0. */
 static uint32_t preempts(uint8_t outer, uint8_t pending) {

@@ -6,7 +6,9 @@
 #include "ct.h"
 
 static volatile uint32_t irq_taken;
-void irq_handler(void) { irq_taken++; }
+void irq_handler(void) {
+    irq_taken++;
+}
 
 int main(void) {
     irq_prio(0, 0xFF);

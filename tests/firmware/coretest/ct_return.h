@@ -10,10 +10,10 @@
 /* ---- UsageFault: record and return through `uf_resume` (a valid EXC_RETURN) ---- */
 static volatile uint32_t uf_count, uf_cfsr, uf_lr, uf_pc, uf_xpsr, uf_ipsr_fix;
 static volatile uint32_t uf_resume = 0xFFFFFFF9u;
-static volatile uint32_t uf_pc_to;   /* non-zero: resume there */
+static volatile uint32_t uf_pc_to;    /* non-zero: resume there */
 static volatile uint32_t uf_set_ipsr; /* 0x100 | value: put this IPSR in the stacked xPSR */
 
-uint32_t usage_c(uint32_t *frame, uint32_t lr) {
+uint32_t usage_c(uint32_t* frame, uint32_t lr) {
     uf_count++;
     uf_cfsr = SCB_CFSR;
     uf_lr = lr;
@@ -38,7 +38,7 @@ __attribute__((naked)) void usagefault_handler(void) {
     __asm volatile("mrs r0, msp\n mov r1, lr\n bl usage_c\n bx r0\n");
 }
 
-static __attribute__((unused)) void uf_report(const char *what) {
+static __attribute__((unused)) void uf_report(const char* what) {
     sh_print(what);
     sh_kv("  usagefaults", uf_count);
     sh_kv("  cfsr", uf_cfsr);
@@ -61,12 +61,12 @@ enum {
     SVC_CLEAR_ACTIVE, /* clear SHCSR.SVCALLACT, then return */
 };
 volatile uint32_t svc_mode, svc_arg; /* not static: named by the asm below */
-static volatile uint32_t svc_back;    /* set when the SVC handler resumes after IRQ 0 */
+static volatile uint32_t svc_back;   /* set when the SVC handler resumes after IRQ 0 */
 
 /* SVC_BAD_RETURN (7) returns at once with EXC_RETURN = svc_arg, SP at the frame; any other
    mode goes to svc_c with the frame. */
 _Static_assert(SVC_BAD_RETURN == 7, "the asm below compares with 7");
-void svc_c(uint32_t *frame, uint32_t exc_return);
+void svc_c(uint32_t* frame, uint32_t exc_return);
 __attribute__((naked)) void svc_handler(void) {
     __asm volatile(
         "ldr r0, =svc_mode\n"
@@ -85,7 +85,7 @@ __attribute__((naked)) void svc_handler(void) {
         ".ltorg\n");
 }
 
-void svc_c(uint32_t *frame, uint32_t exc_return) {
+void svc_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     switch (svc_mode) {
         case SVC_SET_PC:
@@ -123,7 +123,7 @@ volatile uint32_t irq_return = 0xFFFFFFF1u; /* named by the asm below */
 static volatile uint32_t irq_edit; /* 1: stacked IPSR = 0; 2: stacked IPSR = 0 and PC = irq_pc */
 static volatile uint32_t irq_pc;
 
-void irq_edit_c(uint32_t *frame) {
+void irq_edit_c(uint32_t* frame) {
     if (irq_edit) frame[7] &= ~0x1FFu;
     if (irq_edit == 2) frame[6] = irq_pc;
     irq_edit = 0;
@@ -139,7 +139,9 @@ __attribute__((naked)) void irq_handler(void) {
         ".ltorg\n");
 }
 
-static __attribute__((unused)) void svc(void) { __asm volatile("svc #0" ::: "r0", "r1", "r2", "r3", "r12", "lr", "memory"); }
+static __attribute__((unused)) void svc(void) {
+    __asm volatile("svc #0" ::: "r0", "r1", "r2", "r3", "r12", "lr", "memory");
+}
 
 /* An SVC whose handler returns at once with EXC_RETURN = `value` (frame untouched). */
 static __attribute__((unused)) void svc_returning(uint32_t value) {

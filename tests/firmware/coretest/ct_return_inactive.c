@@ -10,8 +10,8 @@ int main(void) {
     svc_mode = SVC_CLEAR_ACTIVE;
     uf_resume = 0xFFFFFFF9u;
     uint32_t after;
-    __asm volatile("svc #0\n movs %0, #1\n" : "=l"(after)::"r0", "r1", "r2", "r3", "r12", "lr",
-                   "memory", "cc");
+    __asm volatile("svc #0\n movs %0, #1\n"
+                   : "=l"(after)::"r0", "r1", "r2", "r3", "r12", "lr", "memory", "cc");
     uf_report("return from svc with svcallact cleared");
     sh_kv("  resumed after the svc", after);
     sh_kv("  shcsr", SCB_SHCSR);

@@ -34,7 +34,7 @@ __attribute__((naked)) void svc_handler(void) {
 }
 
 FRAME_HANDLER(hardfault_handler, hardfault_c)
-void hardfault_c(uint32_t *frame, uint32_t exc_return) {
+void hardfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     hf_count++;
     hf_cfsr = SCB_CFSR;
@@ -48,12 +48,12 @@ void hardfault_c(uint32_t *frame, uint32_t exc_return) {
 }
 
 int main(void) {
-    static const char *const names[] = {"bx lr", "pop {pc}", "ldr pc", "ldm {pc}"};
+    static const char* const names[] = {"bx lr", "pop {pc}", "ldr pc", "ldm {pc}"};
     for (uint32_t m = 0; m < 4; ++m) {
         mode = m;
         uint32_t back = 0;
-        __asm volatile("svc #0\n movs %0, #1\n" : "=l"(back)::"r0", "r1", "r2", "r3", "r12", "lr",
-                       "memory", "cc");
+        __asm volatile("svc #0\n movs %0, #1\n"
+                       : "=l"(back)::"r0", "r1", "r2", "r3", "r12", "lr", "memory", "cc");
         sh_puts(names[m]);
         sh_kv(": returned", back);
     }

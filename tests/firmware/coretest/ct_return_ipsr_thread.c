@@ -11,8 +11,8 @@ int main(void) {
     svc_mode = SVC_SET_IPSR;
     uf_resume = 0xFFFFFFF9u;
     uf_set_ipsr = 0x100;
-    __asm volatile("svc #0\n movs %0, #1\n" : "=l"(after)::"r0", "r1", "r2", "r3", "r12", "lr",
-                   "memory", "cc");
+    __asm volatile("svc #0\n movs %0, #1\n"
+                   : "=l"(after)::"r0", "r1", "r2", "r3", "r12", "lr", "memory", "cc");
     uf_report("return to thread with stacked ipsr 5");
     sh_kv("  resumed after the svc", after);
     sh_kv("  ipsr", get_ipsr());

@@ -29,7 +29,9 @@ void irq_handler(void) {
     }
 }
 
-void systick_handler(void) { log_note(15); }
+void systick_handler(void) {
+    log_note(15);
+}
 
 int main(void) {
     /* ---- Priority registers: byte, halfword and word access ---- */
@@ -56,12 +58,12 @@ int main(void) {
     SCB_SHPR2 = 0x80FFFFFFu;
     sh_kv("shpr2", SCB_SHPR2);
     SCB_SHPR3 = 0x40C0FFFFu; /* SysTick 0x40, PendSV 0xC0, DebugMonitor 0xFF->..., reserved */
-    SCB_SHPR_BYTE(12) = 0; /* DebugMonitor back to 0: not used here */
+    SCB_SHPR_BYTE(12) = 0;   /* DebugMonitor back to 0: not used here */
     sh_kv("shpr3", SCB_SHPR3);
     SCB_SHPR_BYTE(14) = 0x40; /* PendSV */
     sh_kv("shpr3 after byte write", SCB_SHPR3);
     sh_kv("shpr byte svcall", SCB_SHPR_BYTE(11));
-    *(volatile uint16_t *)0xE000ED22 = 0x5060; /* PendSV 0x60, SysTick 0x50 by halfword */
+    *(volatile uint16_t*)0xE000ED22 = 0x5060; /* PendSV 0x60, SysTick 0x50 by halfword */
     sh_kv("shpr3 after halfword write", SCB_SHPR3);
     SCB_SHPR3 = 0x00400000u; /* PendSV 0x40, SysTick 0 */
     SCB_SHPR1 = 0;
@@ -105,7 +107,7 @@ int main(void) {
     NVIC_ICPR(0) = 0x00000400u;
     sh_kv("ispr0 after icpr", NVIC_ISPR(0));
     NVIC_ICPR(0) = 0xFFFFFFFFu;
-    *(volatile uint8_t *)0xE000E201 = 0x01; /* byte write to ISPR0: IRQ 8 */
+    *(volatile uint8_t*)0xE000E201 = 0x01; /* byte write to ISPR0: IRQ 8 */
     sh_kv("ispr0 after byte write", NVIC_ISPR(0));
     NVIC_ICPR(0) = 0xFFFFFFFFu;
     set_primask(0);

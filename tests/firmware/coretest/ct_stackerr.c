@@ -12,7 +12,7 @@ static volatile uint32_t recover_at;
 
 /* A fresh 8-word frame at the top of process_stack that resumes at `recover_at`. */
 static void repair_psp(void) {
-    uint32_t *frame = &process_stack[128 - 8];
+    uint32_t* frame = &process_stack[128 - 8];
     for (int i = 0; i < 6; ++i) frame[i] = 0;
     frame[6] = recover_at & ~1u;
     frame[7] = 1u << 24;
@@ -20,7 +20,7 @@ static void repair_psp(void) {
 }
 
 FRAME_HANDLER(busfault_handler, busfault_c)
-void busfault_c(uint32_t *frame, uint32_t exc_return) {
+void busfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)frame;
     const uint32_t i = bf_count++ & 1;
     bf_cfsr[i] = SCB_CFSR;
@@ -30,7 +30,9 @@ void busfault_c(uint32_t *frame, uint32_t exc_return) {
     repair_psp();
 }
 
-void svc_handler(void) { log_note(11); }
+void svc_handler(void) {
+    log_note(11);
+}
 
 static volatile uint32_t unstack_bad;
 void pendsv_handler(void) {
@@ -81,7 +83,6 @@ static void part_two(void) {
     sh_print("not reached");
     sh_exit(1);
 }
-
 
 static void recovered2(void) {
     unstack_bad = 0;

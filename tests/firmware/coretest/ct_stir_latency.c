@@ -9,21 +9,22 @@
 
 static volatile uint32_t seen;
 FRAME_HANDLER(irq_handler, irq_c)
-void irq_c(uint32_t *frame, uint32_t exc_return) {
+void irq_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     seen = frame[3];
 }
 FRAME_HANDLER(pendsv_handler, pendsv_c)
-void pendsv_c(uint32_t *frame, uint32_t exc_return) {
+void pendsv_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     seen = frame[3];
 }
 
-#define STORE_THEN_COUNT(value, address)                                             \
-    __asm volatile("movs r3, #0\n str %0, [%1]\n adds r3, #1\n adds r3, #1\n"        \
-                   "adds r3, #1\n adds r3, #1\n adds r3, #1\n" ::"r"(value),          \
-                   "r"(address)                                                      \
-                   : "r3", "cc", "memory")
+#define STORE_THEN_COUNT(value, address)                           \
+    __asm volatile(                                                \
+        "movs r3, #0\n str %0, [%1]\n adds r3, #1\n adds r3, #1\n" \
+        "adds r3, #1\n adds r3, #1\n adds r3, #1\n" ::"r"(value),  \
+        "r"(address)                                               \
+        : "r3", "cc", "memory")
 
 int main(void) {
     irq_enable(0);

@@ -8,7 +8,7 @@
 static volatile uint32_t frame_addr, stacked_xpsr, set_bit9;
 
 FRAME_HANDLER(svc_handler, svc_c)
-void svc_c(uint32_t *frame, uint32_t exc_return) {
+void svc_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     frame_addr = (uint32_t)frame;
     stacked_xpsr = frame[7];
@@ -18,7 +18,7 @@ void svc_c(uint32_t *frame, uint32_t exc_return) {
 
 /* svc with SP = (SP rounded down to 8) - extra; returns that SP, *moved = SP after the return
    minus SP before the svc. */
-static uint32_t svc_at(uint32_t extra, uint32_t *moved) {
+static uint32_t svc_at(uint32_t extra, uint32_t* moved) {
     uint32_t before, after, saved, tmp;
     __asm volatile(
         "mov %[saved], sp\n"

@@ -92,8 +92,8 @@ int main(void) {
     SYST_CSR = 0;
     /* 0 when the handler starts within the same SysTick clock as the wrap (QEMU ticks every
        40 instructions with -icount shift=0), else just below RVR (tockemu: a tick per cycle). */
-    sh_kv("handler: cvr at the wrap", cvr_in_handler == 0 ||
-                                          (cvr_in_handler <= 20000 && cvr_in_handler > 19800));
+    sh_kv("handler: cvr at the wrap",
+          cvr_in_handler == 0 || (cvr_in_handler <= 20000 && cvr_in_handler > 19800));
     sh_kv("handler: countflag", (csr_in_handler >> 16) & 1);
 
     /* Enabling with CVR = 0 reloads RVR without a wrap: COUNTFLAG stays clear. */

@@ -15,9 +15,9 @@ static volatile uint32_t pendsv_repeats, pendsv_runs, irq_reentries, nmi_runs, n
 static volatile uint32_t hf_hfsr, hf_count;
 
 FRAME_HANDLER(svc_handler, svc_c)
-void svc_c(uint32_t *frame, uint32_t exc_return) {
+void svc_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
-    const uint8_t imm = ((const uint8_t *)frame[6])[-2];
+    const uint8_t imm = ((const uint8_t*)frame[6])[-2];
     log_note(11);
     svc_frame = (uint32_t)frame;
     svc_control = get_control();
@@ -26,12 +26,12 @@ void svc_c(uint32_t *frame, uint32_t exc_return) {
         barrier();
         log_note(111);
     }
-    if (imm == 2) set_control(get_control() & ~1u); /* back to privileged */
+    if (imm == 2) set_control(get_control() & ~1u);      /* back to privileged */
     if (imm == 3) __asm volatile("svc #4" ::: "memory"); /* SVC at SVC priority: HardFault */
 }
 
 FRAME_HANDLER(pendsv_handler, pendsv_c)
-void pendsv_c(uint32_t *frame, uint32_t exc_return) {
+void pendsv_c(uint32_t* frame, uint32_t exc_return) {
     log_note(14);
     pendsv_runs++;
     pendsv_lr = exc_return;
@@ -70,7 +70,7 @@ void nmi_handler(void) {
 }
 
 FRAME_HANDLER(hardfault_handler, hardfault_c)
-void hardfault_c(uint32_t *frame, uint32_t exc_return) {
+void hardfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)frame;
     (void)exc_return;
     hf_count++;
@@ -92,15 +92,15 @@ int main(void) {
        same frame. */
     set_psp((uint32_t)&process_stack[256]);
     set_control(3);
-    __asm volatile("svc #1\n.global after_svc1\nafter_svc1:\n" ::: "r0", "r1", "r2", "r3", "r12",
-                   "lr", "memory");
+    __asm volatile("svc #1\n.global after_svc1\nafter_svc1:\n" ::
+                       : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
     __asm volatile("svc #2" ::: "r0", "r1", "r2", "r3", "r12", "lr", "memory");
     set_control(0);
     log_dump("svc then pendsv");
     sh_kv("svc: control in handler", svc_control);
     sh_kv("pendsv: exc_return", pendsv_lr);
-    sh_kv("pendsv: frame on psp", pendsv_frame >= (uint32_t)process_stack &&
-                                      pendsv_frame < (uint32_t)&process_stack[256]);
+    sh_kv("pendsv: frame on psp",
+          pendsv_frame >= (uint32_t)process_stack && pendsv_frame < (uint32_t)&process_stack[256]);
     sh_kv("pendsv: stacked pc after svc #1", pendsv_stacked_pc == ((uint32_t)after_svc1 & ~1u));
 
     /* PendSV re-pending itself twice: three runs back to back. */

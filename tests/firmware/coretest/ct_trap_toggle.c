@@ -6,7 +6,7 @@
 static volatile uint32_t uf_count, uf_cfsr;
 
 FRAME_HANDLER(usagefault_handler, usage_c)
-void usage_c(uint32_t *frame, uint32_t exc_return) {
+void usage_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     uf_count++;
     uf_cfsr = SCB_CFSR;
@@ -31,7 +31,7 @@ __attribute__((noinline)) static uint32_t load_unaligned(void) {
 
 /* Runs both with CCR trap bits `ccr_bits`, printing only once they are clear again (the
    semihosting helpers may themselves make unaligned accesses). */
-static void round(const char *what, uint32_t ccr_bits) {
+static void round(const char* what, uint32_t ccr_bits) {
     SCB_CCR |= ccr_bits;
     barrier();
     uf_count = 0;
@@ -43,7 +43,8 @@ static void round(const char *what, uint32_t ccr_bits) {
     SCB_CCR &= ~ccr_bits;
     barrier();
     sh_puts(what);
-    sh_kv(": udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)", q == 0xDEADu ? 0xDEADu : (q == 0 ? 0 : 1));
+    sh_kv(": udiv 7/0 (0xdead: rd kept, 0: quotient 0, 1: other)",
+          q == 0xDEADu ? 0xDEADu : (q == 0 ? 0 : 1));
     sh_kv("  div faults", div_faults);
     sh_kv("  unaligned ldr", v);
     sh_kv("  unaligned faults", unaligned_faults);

@@ -8,7 +8,7 @@
 static volatile uint32_t uf_count, uf_cfsr;
 
 FRAME_HANDLER(usagefault_handler, usage_c)
-void usage_c(uint32_t *frame, uint32_t exc_return) {
+void usage_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     uf_count++;
     uf_cfsr = SCB_CFSR;
@@ -17,9 +17,9 @@ void usage_c(uint32_t *frame, uint32_t exc_return) {
 }
 
 static uint32_t buf[8] __attribute__((aligned(8))) = {0x11111111u, 0x22222222u, 0x33333333u,
-                                                       0x44444444u, 0x55555555u, 0x66666666u};
+                                                      0x44444444u, 0x55555555u, 0x66666666u};
 
-static void report(const char *what) {
+static void report(const char* what) {
     sh_print(what);
     sh_kv("  usagefaults", uf_count);
     sh_kv("  cfsr", uf_cfsr);

@@ -8,17 +8,22 @@ extern void (*const vector_table[96])(void);
 static void (*ram_table[128])(void) __attribute__((aligned(512)));
 
 static volatile uint32_t which;
-static void svc_from_ram(void) { which = 2; }
-void svc_handler(void) { which = 1; }
+static void svc_from_ram(void) {
+    which = 2;
+}
+void svc_handler(void) {
+    which = 1;
+}
 
 /* The BusFault lands in the abandoned SVCall context: return to thread mode through the SVC
    frame, which lies just above this one on MSP. */
 static volatile uint32_t bf_count, bf_cfsr, bf_pc, bf_xpsr;
 void svc_exit_to_thread(void);
-__asm(".thumb_func\n.global svc_exit_to_thread\nsvc_exit_to_thread:\n"
-      " ldr lr, =0xFFFFFFF9\n bx lr\n .ltorg\n");
+__asm(
+    ".thumb_func\n.global svc_exit_to_thread\nsvc_exit_to_thread:\n"
+    " ldr lr, =0xFFFFFFF9\n bx lr\n .ltorg\n");
 FRAME_HANDLER(busfault_handler, busfault_c)
-void busfault_c(uint32_t *frame, uint32_t exc_return) {
+void busfault_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     bf_count++;
     bf_cfsr = SCB_CFSR;

@@ -9,12 +9,16 @@ extern void (*const vector_table[96])(void);
 static void (*ram_table[128])(void) __attribute__((aligned(512)));
 
 static volatile uint32_t which;
-static void svc_from_ram(void) { which = 2; }
-void svc_handler(void) { which = 1; }
+static void svc_from_ram(void) {
+    which = 2;
+}
+void svc_handler(void) {
+    which = 1;
+}
 
 static volatile uint32_t uf_count, uf_cfsr, uf_pc, uf_xpsr;
 FRAME_HANDLER(usagefault_handler, usage_c)
-void usage_c(uint32_t *frame, uint32_t exc_return) {
+void usage_c(uint32_t* frame, uint32_t exc_return) {
     (void)exc_return;
     uf_count++;
     uf_cfsr = SCB_CFSR;
