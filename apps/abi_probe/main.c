@@ -259,6 +259,20 @@ static void console_checks(void) {
     allow_ro(CONSOLE, 1, 0, 0);
     expect("console putstr -> Success", started, SUCCESS, ANY, ANY, ANY);
     expect("console write done -> (bytes, 0, 0)", up, sizeof line - 1, 0, 0, ANY);
+
+    // getnstr above the 64-byte kernel buffer is INVAL; an aborted read ends with CANCEL (8) and
+    // the bytes received so far (none: nothing is typed in this scenario).
+    static uint8_t input[100];
+    allow_rw(CONSOLE, 1, (uint32_t)input, sizeof input);
+    raw_regs_t too_long = cmd(CONSOLE, 2, sizeof input, 0);
+    raw_regs_t read = cmd(CONSOLE, 2, 4, 0);
+    raw_regs_t abort = cmd(CONSOLE, 3, 0, 0);
+    raw_regs_t cancelled = tock_raw_syscall(0, 2, CONSOLE, 2, 0);
+    allow_rw(CONSOLE, 1, 0, 0);
+    expect("console getnstr 100 -> INVAL", too_long, FAILURE, INVAL, ANY, ANY);
+    expect("console getnstr 4 -> Success", read, SUCCESS, ANY, ANY, ANY);
+    expect("console abort -> Success", abort, SUCCESS, ANY, ANY, ANY);
+    expect("console read done after abort -> (CANCEL, 0, 0)", cancelled, 8, 0, 0, ANY);
 }
 
 int main(void) {
