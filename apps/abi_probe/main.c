@@ -260,6 +260,28 @@ static void yield_checks(void) {
     expect_true(
         "yield-no-wait, only a null-upcall result queued -> byte 1, waits for the next upcall",
         flag == 1 && g_rng_upcalls == 1);
+
+    // A successful subscribe removes queued upcalls (function calls) of that slot ...
+    const int before = g_alarm_upcalls;
+    sub(ALARM, 0, (uint32_t)alarm_counter, 0);
+    set = cmd(ALARM, 5, 16, 0);
+    now = cmd(ALARM, 2, 0, 0);
+    while (now.r1 - set.r1 > 0x80000000u || now.r1 - set.r1 < 320) now = cmd(ALARM, 2, 0, 0);
+    sub(ALARM, 0, (uint32_t)alarm_counter, 0);
+    flag = 0xEE;
+    tock_raw_syscall(0, 0, (uint32_t)&flag, 0, 0);
+    expect_true("re-subscribe drops the queued upcall of that slot",
+                flag == 0 && g_alarm_upcalls == before);
+    // ... but keeps a queued Null-Upcall result, which yield-wait-for still receives.
+    sub(ALARM, 0, 0, 0);
+    set = cmd(ALARM, 5, 16, 0);
+    now = cmd(ALARM, 2, 0, 0);
+    while (now.r1 - set.r1 > 0x80000000u || now.r1 - set.r1 < 320) now = cmd(ALARM, 2, 0, 0);
+    sub(ALARM, 0, (uint32_t)alarm_counter, 0);
+    up = tock_raw_syscall(0, 2, ALARM, 0, 0);
+    sub(ALARM, 0, 0, 0);
+    expect_true("subscribe keeps a queued null-upcall result for yield-wait-for",
+                up.r1 == set.r1 && g_alarm_upcalls == before);
 }
 
 // printf (our runtime's console) yield-waits, which discards queued Null-Upcall results as
