@@ -22,12 +22,13 @@ kernel::Status AlarmDriver::allocate_grant(kernel::ProcessId pid) {
 kernel::CommandReturn AlarmDriver::command(std::uint32_t command_num, std::uint32_t arg1,
                                            std::uint32_t arg2, kernel::ProcessId pid) {
     using kernel::CommandReturn;
+    // Upstream runs every command inside the caller's grant: when it cannot be allocated, even
+    // the frequency query fails with that error (NOMEM), and libtock-c sees the same.
+    const kernel::Status granted = allocate_grant(pid);
+    if (!granted.is_ok()) return CommandReturn::failure(granted.error());
     switch (command_num) {
-        case 0: {
-            const kernel::Status status = allocate_grant(pid);
-            return status.is_ok() ? CommandReturn::success()
-                                  : CommandReturn::failure(status.error());
-        }
+        case 0:
+            return CommandReturn::success();
         case 1:
             return CommandReturn::success_u32(alarm_.frequency());
         case 2:
