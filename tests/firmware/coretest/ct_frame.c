@@ -120,6 +120,20 @@ int main(void) {
     sh_kv("  frame_in_process_stack", saved_frame >= (uint32_t)process_stack &&
                                           saved_frame <= (uint32_t)&process_stack[128] - 32);
 
+    /* Thread on PSP with PSP % 8 == 4 (a task stack one word off): the frame is realigned on
+       the process stack, bit 9 set, and PSP comes back to its old value. */
+    set_psp((uint32_t)&process_stack[127]);
+    set_control(2);
+    uint32_t psp_after;
+    __asm volatile("svc #5\n mov %0, sp\n"
+                   : "=r"(psp_after)
+                   :
+                   : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
+    set_control(0);
+    sh_kv("misaligned psp: top-frame", (uint32_t)&process_stack[127] - saved_frame);
+    sh_kv("misaligned psp: bit9", (saved[7] >> 9) & 1);
+    sh_kv("misaligned psp: psp restored", psp_after == (uint32_t)&process_stack[127]);
+
     /* Handler mode: PendSV taken inside the SVC handler gets 0xFFFFFFF1 and a frame whose
        xPSR carries IPSR = 11 and whose return address is inside the SVC handler. */
     __asm volatile("svc #7\n.global after_svc7\nafter_svc7:\n" ::
