@@ -68,6 +68,7 @@ I2cDevice* Twim::device(std::uint8_t address) const {
 
 void Twim::on_reset() {
     ctx_.clock.cancel(event_);
+    frozen_ = false;
     release_device();
     enabled_ = busy_ = owned_ = stop_requested_ = false;
     active_ = need_address_ = read_ = stop_after_ = acklast_ = false;
@@ -165,7 +166,7 @@ void Twim::control(std::uint32_t cr) {
 }
 
 void Twim::write_ncmdr() {
-    if (reg(NCMDR) & CMDR_VALID && !(reg(CMDR) & CMDR_VALID) && !active_) {
+    if ((reg(NCMDR) & CMDR_VALID) && !(reg(CMDR) & CMDR_VALID) && !active_) {
         set_reg(CMDR, reg(NCMDR));
         set_reg(NCMDR, reg(NCMDR) & ~CMDR_VALID);
     }
@@ -176,7 +177,7 @@ void Twim::write_ncmdr() {
 
 // Starts the next bus phase if one can start now; called after every state change.
 void Twim::advance() {
-    if (busy_ || !enabled_ || (sticky_ & kHalting)) return;
+    if (busy_ || !enabled_ || !clock_running() || (sticky_ & kHalting)) return;
     if (stop_requested_) {
         stop_requested_ = false;
         active_ = false;
@@ -247,8 +248,25 @@ Picos Twim::stasto_time() const {
 
 void Twim::schedule(Picos delay, void (Twim::*step)(), const char* what) {
     busy_ = true;
+    event_due_ = ctx_.clock.now() + delay;
+    event_step_ = step;
     event_ = ctx_.clock.schedule_in(
         delay, [this, step] { (this->*step)(); }, what);
+}
+
+void Twim::on_clock_gate(bool running) {
+    if (!running) {
+        if (!busy_ || frozen_ || !ctx_.clock.pending(event_)) return;
+        ctx_.clock.cancel(event_);
+        frozen_left_ = event_due_ > ctx_.clock.now() ? event_due_ - ctx_.clock.now() : 0;
+        frozen_ = true;
+        return;
+    }
+    if (frozen_) {
+        frozen_ = false;
+        schedule(frozen_left_, event_step_, "twim-resume");
+    }
+    advance();
 }
 
 void Twim::begin_address() {

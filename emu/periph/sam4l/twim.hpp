@@ -31,6 +31,8 @@
 //    is not held) are reported only while the master is enabled, matching the reset value 0x2.
 //    CCOMP/ANAK/DNAK/STOP are sticky until written 1 in SCR. IER/IDR/IMR; the IRQ line is
 //    (SR & IMR) != 0. PDCA requests: RX = RXRDY (PID 5 + n), TX = TXRDY (PID 23 + n).
+//  - PM clock gating: while the TWIM's PBA mask bit is 0 the phase in flight stands still and
+//    resumes with its remaining time (the board keeps guest accesses away meanwhile).
 // Not modelled: 10-bit addressing (TENBIT: logged, every address NAKs), high-speed mode (HS,
 // HSMCODE, HSCWGR stored), SMBus (SMEN, SMBTR, PECEN, TOUT, SMBALERT, PECERR never set),
 // arbitration (single master: ARBLST never sets), slew-rate registers (stored). PR/VR read 0: the
@@ -101,6 +103,9 @@ class Twim final : public RegisterBlock {
     std::uint32_t on_read(std::size_t index, std::uint32_t stored, bool side_effects) override;
     void on_reset() override;
     void update_irq() override;
+    // CLK_TWIM masked by the PM: the bus phase in flight freezes (its remaining time is kept)
+    // and no new phase starts until the clock runs again.
+    void on_clock_gate(bool running) override;
 
   private:
     enum class StopKind : std::uint8_t { EndOfCommand, AfterNak, Requested };
@@ -152,6 +157,10 @@ class Twim final : public RegisterBlock {
     bool thr_full_ = false, rhr_full_ = false;
     std::uint32_t sticky_ = 0;  // CCOMP, ANAK, DNAK, STOP
     Clock::EventId event_ = 0;
+    Picos event_due_ = 0;                   // when the phase in flight ends
+    void (Twim::*event_step_)() = nullptr;  // what it does then
+    Picos frozen_left_ = 0;                 // remaining time of a phase frozen by the clock mask
+    bool frozen_ = false;
 };
 
 }  // namespace tockemu::sam4l

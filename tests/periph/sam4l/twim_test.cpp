@@ -289,6 +289,24 @@ TEST_F(TwimTest, NoTransferWhileTheMasterIsDisabled) {
     EXPECT_FALSE(sr() & Twim::SR_MENB);
 }
 
+TEST_F(TwimTest, MaskedClockFreezesTheByteInFlightAndResumesIt) {
+    enable();
+    w(Twim::THR, 0x99);
+    w(Twim::CMDR, Twim::command(kAddr, false, 1, true, true));
+    w(Twim::CR, Twim::CR_MEN);
+    run_to(15 * kBit);  // address done at 10 bits; the data byte has 4 of its 9 bits left
+    twim.set_clock_running(false);
+    run_for(1000 * kBit);
+    EXPECT_EQ(log.size(), 1u) << "frozen while CLK_TWIM is masked";
+    twim.set_clock_running(true);
+    run_for(4 * kBit - 1);
+    EXPECT_EQ(log.size(), 1u);
+    run_for(1);
+    EXPECT_EQ(log.back(), "w 0x99 @25475");
+    run_for(kBit);
+    EXPECT_TRUE(sr() & Twim::SR_CCOMP);
+}
+
 // Tock's write_read(addr, [reg], 1, 2) with one PDCA channel: TX DMA (PID 24), CMDR write with
 // START, NCMDR read with START+STOP, MEN; on the first CCOMP the handler re-arms the same channel
 // for RX (PID 6); the second CCOMP ends it.
