@@ -282,6 +282,20 @@ struct CortexM4::Impl {
         std::vector<std::uint8_t> old_bytes;
     } denied{};
 
+    // Sleep and the event register (B1.5.18-B1.5.19): WFE sleeps only without an event; an
+    // exception return, SEV and (SCR.SEVONPEND) a newly pending exception set it.
+    bool event_register = false;
+    bool wfe_sleep = false;         // asleep in WFE (else WFI or sleep-on-exit)
+    unsigned pending_at_sleep = 0;  // for SEVONPEND: pending exceptions when WFE slept
+    bool bkpt_halt = false;         // a BKPT halted the core for the debugger
+    void go_to_sleep(bool wfe);
+    void wake_up();
+    unsigned count_pending() const {
+        unsigned n = 0;
+        for (unsigned e = 1; e < ExceptionState::kNumExceptions; ++e) n += exc.pending(e);
+        return n;
+    }
+
     // Run limits in executed-instruction terms.
     std::uint64_t limit = 0;
     std::uint64_t idle_cycles = 0;  // cycles spent asleep (WFI fast-forward)
@@ -513,7 +527,14 @@ CortexM4::CortexM4(MachineContext& ctx, ExceptionState& exceptions, Scs& scs, Mp
     uc_hook_add(I.uc, &h, UC_HOOK_MEM_WRITE_PROT, reinterpret_cast<void*>(tramp_write_prot), this,
                 1, 0);
 
-    exceptions.on_change = [this] { force_boundary(); };
+    exceptions.on_change = [this] {
+        auto& I = *impl_;
+        // SEVONPEND: an exception becoming pending, enabled or not, is a WFE wake-up event.
+        if (sleeping_ && I.wfe_sleep && (I.scs.scr() & scb::SEVONPEND) &&
+            I.count_pending() > I.pending_at_sleep)
+            I.event_register = true;
+        force_boundary();
+    };
     scs.current_exception = [this] { return impl_->rd(UC_ARM_REG_IPSR) & XPSR_IPSR; };
     scs.on_ccr_change = [this] {
         impl_->rearm_div_traps();
@@ -583,6 +604,7 @@ void CortexM4::reset(std::uint32_t vtor) {
     I.unprivileged = false;
     I.update_mpu_hook();
     sleeping_ = locked_up_ = false;
+    I.wfe_sleep = I.event_register = I.bkpt_halt = false;
     I.reset_requested = false;
     I.skip_breakpoint.reset();
     I.skip_watch.reset();
@@ -1105,7 +1127,7 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
     wr(UC_ARM_REG_LR, exc_return);
     exc.activate(taken);
     unprivileged = false;
-    core.sleeping_ = false;
+    wake_up();
 
     bool ok = false;
     const std::uint32_t handler = vector(taken, ok);
@@ -1306,6 +1328,12 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
     }
     wr(UC_ARM_REG_XPSR, (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | ipsr);
     set_pc(pc);
+    event_register = true;  // ExceptionReturn: SetEventRegister()
+    // Sleep-on-exit (B1.5.19): returning to Thread mode with SCR.SLEEPONEXIT set, the core
+    // sleeps as for WFI. The manual lets an implementation skip the unstacking; we unstack
+    // first (ExceptionReturn's pseudocode order), so the next exception is an ordinary entry
+    // from Thread mode at the instruction the handler returned to.
+    if (to_thread && (scs.scr() & scb::SLEEPONEXIT)) go_to_sleep(false);
 }
 
 bool CortexM4::Impl::take_pending() {
@@ -1316,7 +1344,27 @@ bool CortexM4::Impl::take_pending() {
     return true;
 }
 
+void CortexM4::Impl::go_to_sleep(bool wfe) {
+    if (core.sleeping_) return;
+    core.sleeping_ = true;
+    wfe_sleep = wfe;
+    pending_at_sleep = wfe ? count_pending() : 0;
+    if (core.on_sleep) core.on_sleep((scs.scr() & scb::SLEEPDEEP) != 0);
+}
+
+void CortexM4::Impl::wake_up() {
+    if (!core.sleeping_) return;
+    core.sleeping_ = false;
+    wfe_sleep = false;
+    if (core.on_wake) core.on_wake();
+}
+
 bool CortexM4::Impl::wake_condition() {
+    // WFE also wakes on an event (the register is consumed).
+    if (wfe_sleep && event_register) {
+        event_register = false;
+        return true;
+    }
     // WFI wakes on an exception that would preempt if PRIMASK were clear (B1.5.19).
     if (!exc.any_pending_enabled()) return false;
     ExceptionState::Masks m = masks();
@@ -1371,10 +1419,36 @@ void CortexM4::Impl::handle_bkpt(std::uint32_t pc) {
         }
         return;
     }
-    // No debugger and no DebugMonitor: a BKPT escalates to HardFault with HFSR.DEBUGEVT.
+    // A BKPT debug event (C1.6.1: DFSR.BKPT). A halting debugger takes it; else, with
+    // DEMCR.MON_EN, the DebugMonitor exception when its priority can preempt (it is synchronous);
+    // otherwise it escalates to HardFault with HFSR.DEBUGEVT (B1.5.4, C1.7.2).
+    scs.faults().dfsr |= scb::DFSR_BKPT;
+    if (core.debugger_attached_) {
+        scs.faults().dfsr |= scb::DFSR_HALTED;
+        bkpt_halt = true;
+        return;
+    }
+    const int prio = exec_priority();
+    if (exc.enabled(exc::kDebugMonitor) &&
+        exc.group_priority(exc.priority(exc::kDebugMonitor)) < prio) {
+        if (ctx.events.active())
+            publish(FaultEvent{FaultClass::HardFault, pc, 0, false, scs.faults().cfsr,
+                               scs.faults().hfsr, is_unprivileged(),
+                               fmt::format("BKPT {:#x}: DebugMonitor", b[0])});
+        enter(exc::kDebugMonitor, pc);
+        return;
+    }
     scs.faults().hfsr |= scb::DEBUGEVT;
     raise_fault(FaultClass::HardFault, 0, pc, std::nullopt,
-                fmt::format("DEBUGEVT: bkpt {:#x} with no debugger attached", b[0]));
+                fmt::format("DEBUGEVT: bkpt {:#x} with no debugger attached{}", b[0],
+                            exc.enabled(exc::kDebugMonitor)
+                                ? " and the DebugMonitor's priority too low to preempt"
+                                : " and no DebugMonitor (DEMCR.MON_EN = 0)"));
+}
+
+void CortexM4::request_system_reset() {
+    impl_->reset_requested = true;
+    force_boundary();
 }
 
 void CortexM4::Impl::handle_interrupt() {
@@ -1524,13 +1598,24 @@ void CortexM4::Impl::handle_error(uc_err err) {
             ctx.bus.read_block(pc, b, Initiator::Debugger);
             const std::uint16_t hw1 = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
             const std::uint16_t hw2 = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
-            // WFE, YIELD, SEV (and their 32-bit forms) are hints: executed as NOPs.
-            if (hw1 == 0xBF20 || hw1 == 0xBF10 || hw1 == 0xBF40) {
-                set_pc(pc + 2);
-                return;
-            }
-            if (hw1 == 0xF3AF && (hw2 == 0x8002 || hw2 == 0x8001 || hw2 == 0x8004)) {
-                set_pc(pc + 4);
+            // WFE, YIELD, SEV (and their 32-bit forms) are hints Unicorn does not run. YIELD is
+            // a NOP; SEV sets the event register (single core: our own); WFE consumes an event
+            // or sleeps until one (or a wake-up exception) comes.
+            const bool wide = hw1 == 0xF3AF && (hw2 == 0x8002 || hw2 == 0x8001 || hw2 == 0x8004);
+            const unsigned hint = wide            ? (hw2 & 0xF)
+                                  : hw1 == 0xBF20 ? 2u
+                                  : hw1 == 0xBF10 ? 1u
+                                  : hw1 == 0xBF40 ? 4u
+                                                  : 0u;
+            if (hint != 0) {
+                set_pc(pc + (wide ? 4 : 2));
+                if (hint == 4) event_register = true;
+                if (hint == 2) {
+                    if (event_register)
+                        event_register = false;
+                    else
+                        go_to_sleep(true);
+                }
                 return;
             }
             raise_fault(
@@ -1914,7 +1999,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
         }
         if (boundary && sleeping_) {
             if (I.wake_condition()) {
-                sleeping_ = false;
+                I.wake_up();
             } else {
                 Picos t = deadline;
                 if (auto d = I.ctx.clock.next_deadline(); d && *d < t) t = *d;
@@ -1954,6 +2039,10 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                 break;
             case StopCause::Interrupt:
                 I.handle_interrupt();
+                if (I.bkpt_halt) {
+                    I.bkpt_halt = false;
+                    return {StopReason::Breakpoint, 0, {}};
+                }
                 break;
             case StopCause::InstallTraps:
                 I.install_traps();
@@ -2020,7 +2109,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                         I.raise_fault(FaultClass::MemManage, scb::IACCVIOL, now_pc, std::nullopt,
                                       "IACCVIOL: fetch from the system region");
                     else if (wfi16 || wfi32) {
-                        sleeping_ = true;
+                        I.go_to_sleep(false);
                         spdlog::debug("wfi at {:#010x} xpsr={:#010x}", now_pc,
                                       I.rd(UC_ARM_REG_XPSR));
                     }
@@ -2058,7 +2147,7 @@ RunResult CortexM4::step(Picos deadline) {
             }
             if (!sleeping_) break;
             if (I.wake_condition()) {
-                sleeping_ = false;
+                I.wake_up();
                 break;
             }
             Picos t = deadline;
@@ -2133,6 +2222,7 @@ RunResult CortexM4::step_one() {
                 I.last_tb_count = 0;
             }
             I.handle_interrupt();
+            I.bkpt_halt = false;  // a step ends here anyway
             break;
         case StopCause::Boundary:
             I.set_pc(I.block_stop_pc);
@@ -2178,7 +2268,7 @@ RunResult CortexM4::step_one() {
                 I.last_tb_count = 0;
                 I.handle_error(err);
             } else if (wfi && plain) {
-                sleeping_ = true;
+                I.go_to_sleep(false);
             }
             break;
     }

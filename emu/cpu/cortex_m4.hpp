@@ -72,6 +72,17 @@ class CortexM4 {
     std::function<void()> system_reset;
     // Names addresses in fault/lockup messages.
     std::function<std::string(std::uint32_t)> symbolize;
+    // The core goes to sleep (WFI, WFE, sleep-on-exit; SCR.SLEEPDEEP given) and wakes up again:
+    // always called in pairs (the board stops and restarts the clocks of its sleep mode).
+    std::function<void(bool sleepdeep)> on_sleep;
+    std::function<void()> on_wake;
+    // A halting debugger is attached: a BKPT (other than semihosting's 0xAB) halts the core
+    // (StopReason::Breakpoint, PC at the BKPT, DFSR.BKPT) instead of being a debug event for
+    // the DebugMonitor or HardFault.
+    void set_debugger_attached(bool attached) { debugger_attached_ = attached; }
+    // A system reset requested by the board (watchdog): done at the next boundary, as
+    // AIRCR.SYSRESETREQ is, never from inside the caller.
+    void request_system_reset();
 
     void add_breakpoint(std::uint32_t addr);
     void remove_breakpoint(std::uint32_t addr);
@@ -111,6 +122,7 @@ class CortexM4 {
     bool stop_requested_ = false;
     bool locked_up_ = false;
     bool sleeping_ = false;
+    bool debugger_attached_ = false;
 };
 
 }  // namespace tockemu

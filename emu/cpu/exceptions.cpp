@@ -9,6 +9,7 @@ void ExceptionState::reset() {
     prio_.fill(0);
     fault_enable_.reset();
     prigroup_ = 0;
+    monitor_enabled_ = false;
     // Line levels are driven by the peripherals and survive a core reset; re-pend from them.
     for (unsigned i = 0; i < kIrqLines; ++i)
         if (level_[i]) pending_[exc::kFirstIrq + i] = true;
@@ -38,7 +39,7 @@ bool ExceptionState::enabled(unsigned n) const {
         case exc::kUsageFault:
             return fault_enabled(n);
         case exc::kDebugMonitor:
-            return false;  // DEMCR.MON_EN is not modelled: no monitor
+            return monitor_enabled_;  // DEMCR.MON_EN
         default:
             return true;
     }

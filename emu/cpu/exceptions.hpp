@@ -67,6 +67,13 @@ class ExceptionState : public InterruptSink {
     // Group priority of a raw priority value under PRIGROUP (B1.5.4).
     int group_priority(int prio) const;
 
+    // DEMCR.MON_EN: the DebugMonitor exception is enabled (C1.6.5).
+    void set_monitor_enabled(bool e) {
+        monitor_enabled_ = e;
+        changed();
+    }
+    bool monitor_enabled() const { return monitor_enabled_; }
+
     // SHCSR enable bits for MemManage/BusFault/UsageFault.
     bool fault_enabled(unsigned n) const;
     void set_fault_enabled(unsigned n, bool e);
@@ -106,6 +113,7 @@ class ExceptionState : public InterruptSink {
     std::array<std::uint8_t, kNumExceptions> prio_{};
     std::bitset<3> fault_enable_;  // MemManage, BusFault, UsageFault
     unsigned prigroup_ = 0;
+    bool monitor_enabled_ = false;
     unsigned pending_enabled_count_ = 0;
     int active_priority_ = kThreadPriority;  // group priority of the active set (recount())
 };

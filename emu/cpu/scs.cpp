@@ -62,6 +62,10 @@ void Scs::reset() {
     mpu_.reset();
 }
 
+std::uint32_t Scs::demcr() const {
+    return demcr_ | (exc_.pending(exc::kDebugMonitor) ? scb::MON_PEND : 0);
+}
+
 void Scs::unmodelled(std::uint32_t offset, bool write) {
     if (logged_.insert(offset).second)
         spdlog::get("model")
@@ -212,7 +216,7 @@ std::uint32_t Scs::read_word(std::uint32_t off, bool side_effects) {
         case CPACR:
             return 0;  // no FPU: CP10/CP11 not implemented
         case DEMCR:
-            return demcr_;
+            return demcr();
         case STIR:
             return 0;
         default:
@@ -307,7 +311,11 @@ void Scs::write_word(std::uint32_t off, std::uint32_t v) {
         case CPACR:
             return;
         case DEMCR:
-            demcr_ = v & 0x010F07F1;
+            // MON_PEND is the DebugMonitor's pending bit; MON_EN enables the exception. MON_STEP
+            // is stored but does not step (no monitor stepping), MON_REQ is a plain flag.
+            demcr_ = v & 0x010F07F1 & ~scb::MON_PEND;
+            exc_.set_monitor_enabled((v & scb::MON_EN) != 0);
+            exc_.set_pending(exc::kDebugMonitor, (v & scb::MON_PEND) != 0);
             return;
         case STIR: {
             const unsigned irq = v & 0x1FF;

@@ -31,6 +31,13 @@ inline constexpr std::uint32_t IACCVIOL = 1u << 0, DACCVIOL = 1u << 1, MUNSTKERR
                                DIVBYZERO = 1u << 25;
 // HFSR bits
 inline constexpr std::uint32_t VECTTBL = 1u << 1, FORCED = 1u << 30, DEBUGEVT = 1u << 31;
+// DFSR bits (C1.6.1)
+inline constexpr std::uint32_t DFSR_HALTED = 1u << 0, DFSR_BKPT = 1u << 1;
+// DEMCR bits (C1.6.5): the DebugMonitor controls
+inline constexpr std::uint32_t MON_EN = 1u << 16, MON_PEND = 1u << 17, MON_STEP = 1u << 18,
+                               MON_REQ = 1u << 19;
+// SCR bits (B3.2.7)
+inline constexpr std::uint32_t SLEEPONEXIT = 1u << 1, SLEEPDEEP = 1u << 2, SEVONPEND = 1u << 4;
 // CCR bits
 inline constexpr std::uint32_t NONBASETHRDENA = 1u << 0, USERSETMPEND = 1u << 1,
                                UNALIGN_TRP = 1u << 3, DIV_0_TRP = 1u << 4, BFHFNMIGN = 1u << 8,
@@ -59,6 +66,7 @@ class Scs : public Device {
     void set_vtor(std::uint32_t v) { vtor_ = v & 0xFFFFFF80u; }
     std::uint32_t ccr() const { return ccr_; }
     std::uint32_t scr() const { return scr_; }
+    std::uint32_t demcr() const;
     FaultStatus& faults() { return faults_; }
 
     // Supplied by the core: IPSR (for ICSR.VECTACTIVE/RETTOBASE).

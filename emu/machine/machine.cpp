@@ -97,6 +97,11 @@ struct Machine::Impl {
             ctx.publish(ev);
         };
         core->symbolize = [this](std::uint32_t a) { return symbols.symbolize(a); };
+        // The board's sleep modes follow the core; a watchdog reset is a system reset taken
+        // at the next boundary, like AIRCR.SYSRESETREQ.
+        core->on_sleep = [this](bool deep) { board->enter_sleep(deep); };
+        core->on_wake = [this] { board->leave_sleep(); };
+        board->on_system_reset_request = [this] { core->request_system_reset(); };
     }
 
     void write_image(std::uint32_t addr, std::span<const std::uint8_t> bytes,
@@ -217,6 +222,10 @@ RunResult Machine::step(Picos deadline) {
     impl_->reset_if_freshly_loaded();
     return impl_->core->step(deadline);
 }
+void Machine::set_debugger_attached(bool attached) {
+    impl_->core->set_debugger_attached(attached);
+}
+
 void Machine::request_stop() {
     impl_->core->request_stop();
 }

@@ -131,6 +131,10 @@ class Machine {
     enum class WatchKind { Write, Read, Access };
     void add_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
     void remove_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
+    // Extension: a halting debugger (the GDB stub) is attached: a guest BKPT (other than
+    // semihosting's 0xAB) stops the run with StopReason::Breakpoint at the BKPT instead of
+    // being taken by the DebugMonitor or escalating to HardFault.
+    void set_debugger_attached(bool attached);
 
   private:
     struct Impl;

@@ -186,6 +186,54 @@ TEST(MmioGap, AnAccessWhereNoDeviceIsIsAPreciseBusFault) {
               "done\n");
 }
 
+// B1.5.19 sleep-on-exit: Thread code after the WFI runs only once SLEEPONEXIT is cleared.
+// QEMU 7.2 does not implement it (tockemu-only).
+TEST(SleepOnExit, ReturningToThreadModeSleepsUntilTheNextInterrupt) {
+    const FwRun r = run_tockemu("sleeponexit");
+    EXPECT_EQ(r.reason, StopReason::SemihostingExit) << r.message;
+    EXPECT_EQ(r.out,
+              "ticks before thread code ran=0x00000003\n"
+              "thread runs=0x00000001\n"
+              "scr=0x00000000\n"
+              "done\n");
+}
+
+// C1.6: BKPT without a debugger is a DebugMonitor exception with DEMCR.MON_EN, else (or when
+// the monitor cannot preempt) HardFault DEBUGEVT; DFSR.BKPT either way. QEMU 7.2 has no
+// DebugMonitor and reports HFSR.FORCED (tockemu-only).
+TEST(DebugMonitor, BkptGoesToTheMonitorWhenEnabledAndEscalatesOtherwise) {
+    const FwRun r = run_tockemu("debugmon");
+    EXPECT_EQ(r.reason, StopReason::SemihostingExit) << r.message;
+    EXPECT_EQ(r.out,
+              "hardfault hfsr=0x80000000\n  dfsr=0x00000002\n"
+              "no monitor: hardfaults=0x00000001\n"
+              "debugmonitor ipsr=0x0000000c\n  dfsr=0x00000002\n"
+              "monitor: monitors=0x00000001\n"
+              "monitor: hardfaults=0x00000001\n"
+              "debugmonitor ipsr=0x0000000c\n  dfsr=0x00000000\n"
+              "mon_pend: monitors=0x00000002\n"
+              "  demcr=0x00010000\n"
+              "hardfault hfsr=0x80000000\n  dfsr=0x00000002\n"
+              "masked: hardfaults=0x00000002\n"
+              "masked: monitors=0x00000002\n"
+              "done\n");
+}
+
+// With a halting debugger attached, a guest BKPT stops the run at the BKPT.
+TEST(DebugMonitor, BkptHaltsWhenADebuggerIsAttached) {
+    Machine m;
+    m.set_semihosting_output([](int, std::string_view) {});
+    m.load_elf(firmware("debugmon"));
+    m.reset();
+    m.set_debugger_attached(true);
+    const RunResult r = m.run_until(picos_from_ms(100));
+    ASSERT_EQ(r.reason, StopReason::Breakpoint);
+    std::array<std::uint8_t, 2> insn{};
+    ASSERT_TRUE(m.read_memory(m.reg(CoreReg::PC), insn));
+    EXPECT_EQ(insn[1], 0xBE);  // BKPT
+    EXPECT_EQ(insn[0], 0x01);  // the first one, #1
+}
+
 TEST(TimeLimit, ARunStopsAtTheVirtualTimeLimit) {
     Machine m;
     m.load_elf(firmware("systick"));
