@@ -9,6 +9,7 @@
 //   SPI NPCS0 (PA21 MISO, PA22 MOSI, PA23 SCK, PA24 CS) -> spi controller 0x20001
 //   TRNG                                   -> rng 0x40001
 //   low-level debug 0x8 (not on upstream Hail; added for app debugging)
+//   TWIM1 I2C sensors -> temperature, humidity, ambient light, ninedof (boards/hail/sensors.hpp)
 //   IPC 0x10000 (kernel/core/ipc.hpp)
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include "arch/cortex-m/nvic.hpp"
 #include "boards/hail/board.hpp"
+#include "boards/hail/sensors.hpp"
 #include "capsules/alarm.hpp"
 #include "capsules/button.hpp"
 #include "capsules/console.hpp"
@@ -168,6 +170,8 @@ void hail_setup_drivers(kernel::Kernel& kernel) {
     register_or_panic(kernel, capsules::SpiController::kDriverNum, d->spi);
     register_or_panic(kernel, capsules::RngDriver::kDriverNum, d->rng);
     register_or_panic(kernel, kernel::Ipc::kDriverNum, *::new (g_ipc_storage) kernel::Ipc(kernel));
+
+    hail_setup_sensors(kernel, d->alarm_mux);
 
     d->process_console.start();
 }
