@@ -79,6 +79,25 @@ TEST(KernelSensors, SensorThatDoesNotAnswerGivesNodevice) {
     EXPECT_EQ(out.find("panicked"), std::string::npos) << out;
 }
 
+TEST(KernelSensors, SensorThatDisappearsReadsZeroThenNodeviceAndTheAppGoesOn) {
+    KernelRun run({"sensors"});
+    ASSERT_TRUE(run.run_until_console("[Sensors] 22.50 C, 45.00 %RH", 3000)) << run.console();
+    // Between two samples (the bus is idle): the light sensor and the accelerometer go away.
+    run.machine().board().attach_i2c_device(kTwim1, 0x44, nullptr);
+    run.machine().board().attach_i2c_device(kTwim1, 0x1E, nullptr);
+    const std::size_t before = run.console().size();
+    ASSERT_TRUE(run.run_until_console("Acceleration: X: 0 Y: 0 Z: 0", 2000)) << run.console();
+    // The next sample: light and ninedof now fail at once with NODEVICE, so the app prints its
+    // zero defaults again and goes on sampling; the SI7021 still answers.
+    const std::size_t samples = run.count("[Sensors] 22.50 C, 45.00 %RH");
+    ASSERT_TRUE(run.run_ms(2100).reason == StopReason::TimeLimit);
+    EXPECT_GE(run.count("[Sensors] 22.50 C, 45.00 %RH"), samples + 2) << run.console();
+    const std::string after = run.console().substr(before);
+    EXPECT_NE(after.find("Amb. Light: Light Intensity: 0\n"), std::string::npos) << after;
+    EXPECT_EQ(after.find("Light Intensity: 300"), std::string::npos) << after;
+    EXPECT_EQ(run.console().find("panicked"), std::string::npos);
+}
+
 TEST(KernelSensors, TwoProcessesShareTheBus) {
     // Both processes read all sensors at the same time; the mux serialises the I2C transfers and
     // each process gets its own answers.
