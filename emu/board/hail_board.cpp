@@ -16,10 +16,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "emu/periph/sam4l/adcife.hpp"
 #include "emu/periph/sam4l/ast.hpp"
 #include "emu/periph/sam4l/bpm.hpp"
 #include "emu/periph/sam4l/bscif.hpp"
 #include "emu/periph/sam4l/clock_tree.hpp"
+#include "emu/periph/sam4l/crccu.hpp"
+#include "emu/periph/sam4l/dacc.hpp"
+#include "emu/periph/sam4l/eic.hpp"
 #include "emu/periph/sam4l/flashcalw.hpp"
 #include "emu/periph/sam4l/gpio.hpp"
 #include "emu/periph/sam4l/i2c_fxos8700.hpp"
@@ -36,6 +40,7 @@
 #include "emu/periph/sam4l/twim.hpp"
 #include "emu/periph/sam4l/unimplemented.hpp"
 #include "emu/periph/sam4l/usart.hpp"
+#include "emu/periph/sam4l/wdt.hpp"
 
 namespace tockemu {
 
@@ -286,8 +291,6 @@ std::vector<Row> system_rows() {
         {"IISC", 0x4000'4000, 0x4000, 53, 1, nullptr},
         {"TWIS0", 0x4001'8400, 0x3C00, 62, 1, nullptr},
         {"TWIS1", 0x4001'C400, 0x3C00, 64, 1, nullptr},
-        {"ADCIFE", 0x4003'8000, 0x4000, 69, 1, nullptr},
-        {"DACC", 0x4003'C000, 0x4000, 70, 1, nullptr},
         {"ACIFC", 0x4004'0000, 0x4000, 71, 1, nullptr},
         {"GLOC", 0x4006'0000, 0x4000, -1, 0, nullptr},
         {"ABDACB", 0x4006'4000, 0x4000, 72, 1, nullptr},
@@ -296,13 +299,10 @@ std::vector<Row> system_rows() {
         {"LCDCA", 0x4008'0000, 0x4000, 79, 1, nullptr},
         {"HMATRIX", 0x400A'1000, 0x1000, -1, 0, nullptr},
         {"SMAP", 0x400A'3000, 0x1000, -1, 0, nullptr},
-        {"CRCCU", 0x400A'4000, 0x1000, 17, 1, nullptr},
         {"USBC", 0x400A'5000, 0x1000, 18, 1, nullptr},
         {"PEVC", 0x400A'6000, 0x1000, 19, 2, nullptr},
         {"AESA", 0x400B'0000, 0x4000, 21, 1, nullptr},
         {"FREQM", 0x400E'0C00, 0x400, 24, 1, nullptr},
-        {"WDT", 0x400F'0C00, 0x400, 44, 1, nullptr},
-        {"EIC", 0x400F'1000, 0x400, 45, 8, nullptr},
         {"PICOUART", 0x400F'1400, 0x400, -1, 0, nullptr},
     };
 }
@@ -403,6 +403,45 @@ Sensor& sensor_at(const HailBoard& board, std::uint8_t address, const char* what
 }
 // ---- end of the I2C section ----
 
+// ---- analog (analog) -------------------------------------------------------------------------
+// ADCIFE, DACC, CRCCU, WDT, EIC (sam4l.md §1.3, §2, §15.2-15.4). Built after the PDCA so the ADC
+// and DAC request lines (PIDs 11 and 35) reach it through the clock-gated sink. CLK_ADC comes
+// from GCLK10 or the PBA clock, CLK_DACC from the PBA clock; the CRCCU masters the bus itself.
+std::vector<Row> analog_rows() {
+    return {
+        {"ADCIFE", Adcife::kBase, Adcife::kSize, static_cast<int>(Adcife::kIrq), 1,
+         [](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
+             Scif* scif = b.scif;
+             return std::make_unique<Adcife>(
+                 b.ctx, [scif] { return scif->gclk_hz(10); }, b.pba_hz(), b.dma);
+         }},
+        {"DACC", Dacc::kBase, Dacc::kSize, static_cast<int>(Dacc::kIrq), 1,
+         [](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
+             return std::make_unique<Dacc>(b.ctx, b.pba_hz(), b.dma);
+         }},
+        {"CRCCU", Crccu::kBase, Crccu::kSize, static_cast<int>(Crccu::kIrq), 1,
+         [](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
+             return std::make_unique<Crccu>(b.ctx);
+         }},
+        {"WDT", Wdt::kBase, Wdt::kSize, static_cast<int>(Wdt::kIrq), 1,
+         [](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
+             return std::make_unique<Wdt>(b.ctx.clock, &b.ctx.irq);
+         }},
+        {"EIC", Eic::kBase, Eic::kSize, static_cast<int>(Eic::kFirstIrq), 8,
+         [](BoardParts& b, const Row&) -> std::unique_ptr<Device> {
+             return std::make_unique<Eic>(&b.ctx.irq);
+         }},
+    };
+}
+
+template <class Model>
+Model& analog_model(const HailBoard& board, std::string_view name) {
+    auto* m = dynamic_cast<Model*>(board.device(name));
+    if (m == nullptr) throw std::logic_error(fmt::format("board: {} is not modelled", name));
+    return *m;
+}
+// ---- end of the analog section ----
+
 }  // namespace
 
 // ---- I2C (i2c) ----
@@ -428,6 +467,44 @@ void HailBoard::set_sensors(const SensorValues& v) {
     }
 }
 // ---- end of the I2C section ----
+
+// ---- analog (analog) ----
+void HailBoard::set_adc_input(unsigned channel, std::uint32_t millivolts) {
+    if (channel >= Adcife::kChannels)
+        throw std::out_of_range(fmt::format(
+            "set_adc_input: no ADC channel {} (AD0..AD14 are 0..14, the bandgap is 15)", channel));
+    analog_model<Adcife>(*this, "ADCIFE").set_input_mv(channel, millivolts);
+}
+
+std::uint32_t HailBoard::dac_output() const {
+    return analog_model<Dacc>(*this, "DACC").output_mv();
+}
+
+void HailBoard::set_external_interrupt(unsigned line, bool level) {
+    if (line >= Eic::kLines)
+        throw std::out_of_range(
+            fmt::format("set_external_interrupt: no EIC line {} (NMI 0, EXTINT1..8)", line));
+    analog_model<Eic>(*this, "EIC").set_input(line, level);
+}
+
+unsigned HailBoard::watchdog_resets() const {
+    return analog_model<Wdt>(*this, "WDT").resets();
+}
+
+// The analog models that talk to each other or to the machine: the ADC's internal DAC input
+// reads the DAC, and a watchdog time-out asks for a system reset.
+void HailBoard::wire_analog() {
+    Dacc* dac = &analog_model<Dacc>(*this, "DACC");
+    analog_model<Adcife>(*this, "ADCIFE").set_dac_source([dac] { return dac->output_mv(); });
+    analog_model<Wdt>(*this, "WDT").on_system_reset = [this] {
+        if (on_system_reset_request) {
+            on_system_reset_request();
+        } else {
+            spdlog::warn("WDT time-out: no system reset handler attached to the board");
+        }
+    };
+}
+// ---- end of the analog section ----
 
 void HailBoard::set_uart_sink(unsigned usart, std::function<void(std::uint8_t)> sink) {
     // ---- I/O peripherals (periphio) ----
@@ -469,6 +546,7 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
     std::vector<Row> rows = system_rows();
     for (Row& r : io_rows()) rows.push_back(std::move(r));
     for (Row& r : i2c_rows()) rows.push_back(std::move(r));  // after the PDCA (i2c)
+    for (Row& r : analog_rows()) rows.push_back(std::move(r));  // after the PDCA (analog)
     for (const Row& r : rows) {
         std::unique_ptr<Device> dev =
             r.make ? r.make(*impl_, r)
@@ -490,6 +568,7 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
         impl_->names.emplace_back(r.name);
         impl_->devices.push_back(std::move(dev));
     }
+    wire_analog();  // (analog)
     impl_->clocks.subscribe([this] { clocks_changed(); });
     // External parts: the user button on PA16 is active low with a pull-up on the board, so the
     // pin reads 1 until the host presses it (set_gpio_input(0, 16, false)).

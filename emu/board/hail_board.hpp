@@ -67,6 +67,22 @@ class HailBoard {
     void set_sensors(const SensorValues& values);
     // ---- end of the I2C section ----
 
+    // ---- analog (analog) ----
+    // ADCIFE inputs: the level on pad ADn (channel n = 0..14) or the bandgap (15), in
+    // millivolts. Defaults: ADn = 200·(n+1) mV, bandgap 1100 mV. Throws std::out_of_range.
+    void set_adc_input(unsigned channel, std::uint32_t millivolts);
+    // The DACC output now, in millivolts (10-bit code · 3300 / 1024; 0 until the first
+    // conversion).
+    std::uint32_t dac_output() const;
+    // EIC inputs: line 0 (NMI) or EXTINT1..8; they idle high. Throws std::out_of_range.
+    void set_external_interrupt(unsigned line, bool level);
+    // A WDT time-out in reset mode calls this; the machine resets the system in it. Without a
+    // handler the time-out is logged and nothing resets.
+    std::function<void()> on_system_reset_request;
+    // How many system resets the watchdog has asked for.
+    unsigned watchdog_resets() const;
+    // ---- end of the analog section ----
+
     // Sleep (periph2; sam4l.md §4/§7, datasheet "Power save modes"). The core calls enter_sleep
     // when it goes to sleep (WFI, sleep-on-exit) with SCB.SCR.SLEEPDEEP, and leave_sleep when it
     // wakes. The board picks the SAM4L mode from SLEEPDEEP and BPM.PMCON (SLEEP0..3 by
@@ -96,6 +112,7 @@ class HailBoard {
 
   private:
     void core_clock_changed(std::uint64_t hz);
+    void wire_analog();  // (analog)
     void clocks_changed();
     void check_flash_wait_states(std::uint64_t hz);
 
