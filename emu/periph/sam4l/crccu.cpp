@@ -66,6 +66,7 @@ std::uint32_t Crccu::update(std::uint32_t crc, Polynomial p, const std::uint8_t*
 void Crccu::on_reset() {
     if (done_ev_) ctx_.clock.cancel(done_ev_);
     done_ev_ = 0;
+    paused_.reset();
     addr_ = ctrl_ = ref_crc_ = 0;
 }
 
@@ -111,8 +112,12 @@ void Crccu::start() {
     const std::uint64_t transfers = ctrl_ & 0xFFFFu;
     const std::uint64_t cycles = transfers << ((reg(MR) >> 4) & 0xFu);
     const std::uint64_t hz = ctx_.clock.core_hz();
+    schedule_done(picos_for_ticks(cycles, hz));
+}
+
+void Crccu::schedule_done(Picos dt) {
     done_ev_ = ctx_.clock.schedule_in(
-        picos_for_ticks(cycles, hz),
+        dt,
         [this] {
             done_ev_ = 0;
             finish();
@@ -120,9 +125,25 @@ void Crccu::start() {
         "CRCCU transfer done");
 }
 
+void Crccu::on_clock_gate(bool running) {
+    if (!running) {
+        const auto at = done_ev_ ? ctx_.clock.time_of(done_ev_) : std::nullopt;
+        if (!at) return;
+        ctx_.clock.cancel(done_ev_);
+        done_ev_ = 0;
+        paused_ = *at - ctx_.clock.now();
+        return;
+    }
+    if (!paused_) return;
+    const Picos left = *paused_;
+    paused_.reset();
+    schedule_done(left);
+}
+
 void Crccu::stop() {
     if (done_ev_) ctx_.clock.cancel(done_ev_);
     done_ev_ = 0;
+    paused_.reset();
     set_reg(DMASR, 0);
 }
 

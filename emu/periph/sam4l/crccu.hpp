@@ -25,9 +25,11 @@
 // so a guest address can never reach host memory. A bus error (unmapped descriptor or buffer)
 // stops the channel (DMASR <- 0, no DMAISR) and is logged as a guest error: the datasheet names
 // no error flag for it. SR keeps the CRC of the bytes read before the error.
-// Not modelled: the bus bandwidth the CRCCU takes from the CPU; descriptor write-back; a
-// transfer does not pause while the PM masks the CRCCU clock.
+// While the PM masks the CRCCU clock a transfer in flight pauses and resumes with its remaining
+// time when the clock comes back (DMASR stays 1).
+// Not modelled: the bus bandwidth the CRCCU takes from the CPU; descriptor write-back.
 #include <cstdint>
+#include <optional>
 
 #include "emu/core/context.hpp"
 #include "emu/periph/register_block.hpp"
@@ -65,17 +67,20 @@ class Crccu final : public RegisterBlock {
   protected:
     void on_write(std::size_t index, std::uint32_t value) override;
     void on_reset() override;
+    void on_clock_gate(bool running) override;
     void update_irq() override;
 
   private:
     void start();
     void finish();
     void stop();
+    void schedule_done(Picos dt);
 
     MachineContext& ctx_;
     OnceLog log_;
     IrqLine line_;
     Clock::EventId done_ev_ = 0;
+    std::optional<Picos> paused_;  // time left of a transfer while the clock is masked
     // The transfer in flight (fetched from the descriptor at DMAEN).
     std::uint32_t addr_ = 0, ctrl_ = 0, ref_crc_ = 0;
 };

@@ -35,6 +35,32 @@ Dacc::~Dacc() {
 void Dacc::cancel() {
     if (conv_ev_) ctx_.clock.cancel(conv_ev_);
     conv_ev_ = 0;
+    paused_.reset();
+}
+
+void Dacc::on_clock_gate(bool running) {
+    if (!running) {
+        const auto at = conv_ev_ ? ctx_.clock.time_of(conv_ev_) : std::nullopt;
+        if (!at) return;
+        const Picos left = *at - ctx_.clock.now();
+        cancel();
+        paused_ = left;
+        return;
+    }
+    if (!paused_) return;
+    const Picos left = *paused_;
+    paused_.reset();
+    schedule_in(left);
+}
+
+void Dacc::schedule_in(Picos dt) {
+    conv_ev_ = ctx_.clock.schedule_in(
+        dt,
+        [this] {
+            conv_ev_ = 0;
+            convert();
+        },
+        "DACC conversion");
 }
 
 void Dacc::on_reset() {
@@ -117,13 +143,7 @@ void Dacc::schedule_conversion() {
         log_.guest_error("CDR written with the PBA clock stopped (no conversion)");
         return;
     }
-    conv_ev_ = ctx_.clock.schedule_in(
-        picos_for_ticks(div, hz),
-        [this] {
-            conv_ev_ = 0;
-            convert();
-        },
-        "DACC conversion");
+    schedule_in(picos_for_ticks(div, hz));
 }
 
 void Dacc::convert() {

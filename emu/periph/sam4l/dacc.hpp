@@ -18,11 +18,14 @@
 //  - PDCA TX request (PID 35) = TXRDY; NVIC line 70 = TXRDY & IMR.
 //  - WPMR.WPEN with key "DAC" (0x444143) protects MR: a write is dropped and WPSR records
 //    WPROTERR and the offset (read clears WPSR).
+//  - While the PM masks CLK_DACC a conversion in flight pauses and resumes with its remaining
+//    time when the clock comes back.
 // Not modelled (logged once): the external/peripheral triggers (MR.TRGEN = 1: conversions are
 // paced as if internal), the startup time (MR.STARTUP stored; the first conversion is not
-// delayed), a conversion pausing while the PM masks the clock.
+// delayed).
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "emu/core/context.hpp"
 #include "emu/periph/register_block.hpp"
@@ -63,12 +66,14 @@ class Dacc final : public RegisterBlock {
     void on_write(std::size_t index, std::uint32_t value) override;
     std::uint32_t on_read(std::size_t index, std::uint32_t stored, bool side_effects) override;
     void on_reset() override;
+    void on_clock_gate(bool running) override;
     void update_irq() override;
 
   private:
     bool enabled() const { return reg(MR) & MR_DACEN; }
     bool txrdy() const { return enabled() && pending_ == 0; }
     void schedule_conversion();
+    void schedule_in(Picos dt);
     void convert();
     void cancel();
 
@@ -82,6 +87,7 @@ class Dacc final : public RegisterBlock {
     std::uint32_t data_ = 0;  // that CDR value
     std::uint32_t wpsr_ = 0;
     Clock::EventId conv_ev_ = 0;
+    std::optional<Picos> paused_;  // time left of a conversion while the clock is masked
 };
 
 }  // namespace tockemu::sam4l

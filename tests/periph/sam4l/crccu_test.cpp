@@ -210,5 +210,23 @@ TEST_F(CrccuTest, DscrKeepsOnly512ByteAlignedAddresses) {
     EXPECT_EQ(crc.read(Crccu::DSCR, 4), 0x2000'0200u);
 }
 
+TEST_F(CrccuTest, MaskedClockPausesTheTransfer) {
+    put_bytes("123456789");
+    start(9, kEnable);  // 9 HSB cycles
+    const Picos full = picos_for_ticks(9, 48'000'000);
+    clock.run_until(full / 3);
+    crc.set_clock_running(false);
+    clock.run_until(full * 100);
+    EXPECT_EQ(crc.read(Crccu::DMASR, 4), Crccu::kDma);
+    EXPECT_FALSE(lines.level[17]);
+    crc.set_clock_running(true);
+    const Picos resumed = clock.now();
+    clock.run_until(resumed + (full - full / 3) - 1);
+    EXPECT_FALSE(lines.level[17]);
+    clock.run_until(resumed + (full - full / 3));
+    EXPECT_TRUE(lines.level[17]);
+    EXPECT_EQ(crc.read(Crccu::SR, 4), 0x9B63'D02Cu);
+}
+
 }  // namespace
 }  // namespace tockemu::sam4l

@@ -122,5 +122,21 @@ TEST_F(DaccTest, WriteProtectionDropsModeWritesAndReportsThem) {
     EXPECT_EQ(dac.read(D::MR, 4), kUpstreamMr);
 }
 
+TEST_F(DaccTest, MaskedClockPausesAConversionWithItsRemainingTime) {
+    initialize();
+    set_value(300);
+    const Picos conv = picos_for_ticks(0x60, kPba);
+    clock.run_until(conv / 2);
+    dac.set_clock_running(false);
+    clock.run_until(conv * 10);
+    EXPECT_EQ(dac.output_code(), 0u);
+    dac.set_clock_running(true);
+    const Picos resumed = clock.now();
+    clock.run_until(resumed + (conv - conv / 2) - 1);
+    EXPECT_EQ(dac.output_code(), 0u);
+    clock.run_until(resumed + (conv - conv / 2));
+    EXPECT_EQ(dac.output_code(), 300u);
+}
+
 }  // namespace
 }  // namespace tockemu::sam4l
