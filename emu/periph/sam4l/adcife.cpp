@@ -64,6 +64,55 @@ void Adcife::stop_activity() {
     if (conv_ev_) ctx_.clock.cancel(conv_ev_);
     if (timer_ev_) ctx_.clock.cancel(timer_ev_);
     conv_ev_ = timer_ev_ = 0;
+    paused_conv_.reset();
+    paused_timer_.reset();
+}
+
+namespace {
+// Time left of a pending event, cancelling it (nullopt when none was pending).
+std::optional<Picos> take_remaining(Clock& clock, Clock::EventId& id) {
+    const auto at = id ? clock.time_of(id) : std::nullopt;
+    if (id) clock.cancel(id);
+    id = 0;
+    if (!at) return std::nullopt;
+    return *at - clock.now();
+}
+}  // namespace
+
+void Adcife::on_clock_gate(bool running) {
+    if (!running) {
+        paused_conv_ = take_remaining(ctx_.clock, conv_ev_);
+        paused_timer_ = take_remaining(ctx_.clock, timer_ev_);
+        return;
+    }
+    const auto conv = paused_conv_, timer = paused_timer_;
+    paused_conv_.reset();
+    paused_timer_.reset();
+    if (conv) arm_conversion(*conv);
+    if (timer) arm_timer(*timer);
+}
+
+void Adcife::arm_conversion(Picos dt) {
+    conv_ev_ = ctx_.clock.schedule_in(
+        dt,
+        [this] {
+            conv_ev_ = 0;
+            convert_done();
+        },
+        "ADCIFE conversion");
+}
+
+void Adcife::arm_timer(Picos dt) {
+    timer_ev_ = ctx_.clock.schedule_in(
+        dt,
+        [this] {
+            timer_ev_ = 0;
+            schedule_timer();
+            flags_ |= TTO;
+            if (field(reg(SEQCFG), 8, 3) == kInternalTimer) trigger();
+            update_irq();
+        },
+        "ADCIFE internal timer");
 }
 
 std::uint64_t Adcife::adc_hz() const {
@@ -101,7 +150,8 @@ void Adcife::on_write(std::size_t index, std::uint32_t value) {
                 if (timer_ev_) ctx_.clock.cancel(timer_ev_);
                 timer_ev_ = 0;
             }
-            if ((value & CR_TSTART) && enabled_ && timer_ev_ == 0) schedule_timer();
+            if ((value & CR_TSTART) && enabled_ && timer_ev_ == 0 && !paused_timer_)
+                schedule_timer();
             if (value & CR_STRIG) trigger();
             maybe_continue();
             break;
@@ -135,8 +185,8 @@ void Adcife::on_write(std::size_t index, std::uint32_t value) {
 std::uint32_t Adcife::on_read(std::size_t index, std::uint32_t stored, bool side_effects) {
     switch (def(index).offset) {
         case SR:
-            return flags_ | (enabled_ ? SR_EN : 0) | (timer_ev_ ? SR_TBUSY : 0) |
-                   (conv_ev_ ? SR_SBUSY | SR_CBUSY : 0) | (refbuf_ ? SR_REFBUF : 0) |
+            return flags_ | (enabled_ ? SR_EN : 0) | ((timer_ev_ || paused_timer_) ? SR_TBUSY : 0) |
+                   (converting() ? SR_SBUSY | SR_CBUSY : 0) | (refbuf_ ? SR_REFBUF : 0) |
                    (bgreq_ ? SR_BGREQ : 0);
         case LCV:
             if (side_effects && lcv_unread_) {
@@ -154,7 +204,7 @@ void Adcife::trigger() {
         log_.guest_error("conversion triggered while the ADC is disabled (ignored)");
         return;
     }
-    if (conv_ev_) {
+    if (converting()) {
         flags_ |= SMTRG;
         update_irq();
         return;
@@ -166,17 +216,11 @@ void Adcife::trigger() {
     std::uint64_t cycles = kConversionCycles;
     if (!started_up_ && (reg(TIM) & (1u << 8))) cycles += field(reg(TIM), 0, 5) + 1;
     started_up_ = true;
-    conv_ev_ = ctx_.clock.schedule_in(
-        adc_cycles(cycles),
-        [this] {
-            conv_ev_ = 0;
-            convert_done();
-        },
-        "ADCIFE conversion");
+    arm_conversion(adc_cycles(cycles));
 }
 
 void Adcife::maybe_continue() {
-    if (enabled_ && conv_ev_ == 0 && field(reg(SEQCFG), 8, 3) == kContinuous) trigger();
+    if (enabled_ && !converting() && field(reg(SEQCFG), 8, 3) == kContinuous) trigger();
 }
 
 void Adcife::schedule_timer() {
@@ -184,16 +228,7 @@ void Adcife::schedule_timer() {
         log_.guest_error("internal timer started with no ADC clock (GCLK10 or PBA off)");
         return;
     }
-    timer_ev_ = ctx_.clock.schedule_in(
-        adc_cycles(std::uint64_t{field(reg(ITIMER), 0, 16)} + 1),
-        [this] {
-            timer_ev_ = 0;
-            schedule_timer();
-            flags_ |= TTO;
-            if (field(reg(SEQCFG), 8, 3) == kInternalTimer) trigger();
-            update_irq();
-        },
-        "ADCIFE internal timer");
+    arm_timer(adc_cycles(std::uint64_t{field(reg(ITIMER), 0, 16)} + 1));
 }
 
 std::int64_t Adcife::positive_uv() {

@@ -33,10 +33,13 @@
 // MUXNEG = n. Everything else reads 0 V and is logged once as a model gap.
 // Not modelled (logged once): external references (REFSEL 2/3 read as VCC/2), the event and
 // pin triggers (TRGSEL 2, 4-6), CDMA (the second DMA stream, PID 29), the zoom and gain
-// compensation, CALIB; the converter does not pause while the PM masks its clock.
+// compensation, CALIB.
+// While the PM masks the ADCIFE clock a conversion in flight and the internal timer pause and
+// resume with their remaining time when it comes back.
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "emu/core/context.hpp"
 #include "emu/periph/register_block.hpp"
@@ -87,6 +90,7 @@ class Adcife final : public RegisterBlock {
     void on_write(std::size_t index, std::uint32_t value) override;
     std::uint32_t on_read(std::size_t index, std::uint32_t stored, bool side_effects) override;
     void on_reset() override;
+    void on_clock_gate(bool running) override;
     void update_irq() override;
 
   private:
@@ -95,6 +99,9 @@ class Adcife final : public RegisterBlock {
     void trigger();
     void convert_done();
     void schedule_timer();
+    void arm_conversion(Picos dt);
+    void arm_timer(Picos dt);
+    bool converting() const { return conv_ev_ != 0 || paused_conv_.has_value(); }
     void stop_activity();
     void maybe_continue();
     std::int64_t positive_uv();
@@ -114,6 +121,7 @@ class Adcife final : public RegisterBlock {
     bool lcv_unread_ = false;
     std::uint32_t flags_ = 0;
     Clock::EventId conv_ev_ = 0, timer_ev_ = 0;
+    std::optional<Picos> paused_conv_, paused_timer_;  // time left while the clock is masked
 };
 
 }  // namespace tockemu::sam4l

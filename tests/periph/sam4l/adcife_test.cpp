@@ -218,5 +218,23 @@ TEST_F(AdcifeTest, DisabledAdcIgnoresTriggersAndDacInputReadsTheDac) {
     EXPECT_EQ(adc.read(A::LCV, 4) & 0xFFFFu, 1024u);
 }
 
+TEST_F(AdcifeTest, MaskedClockPausesTheConversionInFlight) {
+    ASSERT_TRUE(config_and_enable());
+    sample(1);
+    const Picos t0 = clock.now();
+    const Picos conv = adc_cycles(24 + 8);
+    clock.run_until(t0 + conv / 2);
+    adc.set_clock_running(false);
+    clock.run_until(t0 + conv * 10);
+    EXPECT_FALSE(lines.level[69]);
+    adc.set_clock_running(true);
+    EXPECT_TRUE(adc.read(A::SR, 4) & A::SR_CBUSY);
+    const Picos resumed = clock.now();
+    clock.run_until(resumed + (t0 + conv - (t0 + conv / 2)) - 1);
+    EXPECT_FALSE(lines.level[69]);
+    clock.run_until(resumed + (t0 + conv - (t0 + conv / 2)));
+    EXPECT_TRUE(lines.level[69]);
+}
+
 }  // namespace
 }  // namespace tockemu::sam4l
