@@ -424,6 +424,7 @@ struct CortexM4::Impl {
     void classify_alignment_sites(std::uint32_t block, const cs_insn* insn, std::size_t n);
     std::string disassemble_one(std::uint32_t pc);
     std::uint32_t rewind_to_denied_access();
+    void restore_itstate(std::uint32_t pc);
     std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
                                                                     int want_store = -1);
     std::optional<unsigned> index_in_last_tb(std::uint32_t pc);
@@ -1575,6 +1576,7 @@ void CortexM4::Impl::handle_error(uc_err err) {
             if (auto f = locate_access(fault_addr)) {
                 fpc = f->first;
                 if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
+                restore_itstate(fpc);
             }
             set_pc(fpc);
             raise_fault(FaultClass::BusFault, scb::PRECISERR, fpc, fault_addr,
@@ -1746,9 +1748,35 @@ std::uint32_t CortexM4::Impl::rewind_to_denied_access() {
     if (auto f = locate_access(denied.addr)) {
         fpc = f->first;
         if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
+        restore_itstate(fpc);
     }
     set_pc(fpc);
     return fpc;
+}
+
+// An aborted access leaves Unicorn's IT state where its block started: give the faulting
+// instruction at `pc` (in the last block) its own ITSTATE, so that the stacked xPSR is right
+// and a handler that retries it runs the rest of the IT block under its conditions. Only IT
+// instructions inside the block are known (a block that starts mid-IT keeps what it has).
+void CortexM4::Impl::restore_itstate(std::uint32_t pc) {
+    if (pc <= last_tb_addr || pc >= last_tb_addr + last_tb_size) return;
+    std::vector<std::uint8_t> code(pc - last_tb_addr);
+    if (!ctx.bus.read_block(last_tb_addr, code, Initiator::Debugger)) return;
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code.data(), code.size(), last_tb_addr, 0, &insn);
+    std::uint8_t it = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (insn[i].id == ARM_INS_IT)
+            it = insn[i].bytes[0];
+        else if ((it & 7) == 0)
+            it = 0;
+        else
+            it = static_cast<std::uint8_t>((it & 0xE0) | ((it << 1) & 0x1F));
+    }
+    if (insn) cs_free(insn, n);
+    if (it == 0) return;
+    wr(UC_ARM_REG_XPSR, (rd(UC_ARM_REG_XPSR) & ~XPSR_IT) | ((it & 3u) << 25) |
+                            (std::uint32_t{it} >> 2 << 10) | XPSR_T);
 }
 
 void CortexM4::Impl::handle_mmio_gap() {
