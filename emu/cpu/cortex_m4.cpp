@@ -1350,6 +1350,9 @@ void CortexM4::Impl::go_to_sleep(bool wfe) {
     core.sleeping_ = true;
     wfe_sleep = wfe;
     pending_at_sleep = wfe ? count_pending() : 0;
+    // The board publishes the sleep with the clock's time: bring it up to date first, so a
+    // stepped run and a free run report the same time.
+    sync_clock();
     if (core.on_sleep) core.on_sleep((scs.scr() & scb::SLEEPDEEP) != 0);
 }
 
@@ -1357,6 +1360,7 @@ void CortexM4::Impl::wake_up() {
     if (!core.sleeping_) return;
     core.sleeping_ = false;
     wfe_sleep = false;
+    sync_clock();
     if (core.on_wake) core.on_wake();
 }
 
