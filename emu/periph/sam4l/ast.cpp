@@ -46,6 +46,8 @@ bool synchronised(std::uint32_t off) {
         case Ast::PIR0:
         case Ast::PIR1:
         case Ast::DTR:
+        case Ast::EVE:
+        case Ast::EVD:
             return true;
         default:
             return false;
@@ -53,6 +55,43 @@ bool synchronised(std::uint32_t off) {
 }
 
 constexpr std::uint64_t kWrap = 1ull << 32;
+
+// Calendar mode (CR.CAL): CALV = SEC[5:0] MIN[11:6] HOUR[16:12] DAY[21:17] MONTH[25:22]
+// YEAR[31:26], one count per second. YEAR 0..63 with every fourth year, YEAR 0 included, a leap
+// year; OVF when YEAR wraps from 63 to 0. Time is kept as seconds into that 64-year cycle.
+constexpr std::uint64_t kDay = 86'400;
+constexpr std::uint64_t kCalendarCycle = (64 * 365 + 16) * kDay;
+
+unsigned days_in_month(unsigned month, unsigned year) {
+    static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month == 2 && year % 4 == 0) return 29;
+    return month >= 1 && month <= 12 ? kDays[month - 1] : 31;
+}
+
+std::uint64_t calendar_seconds(std::uint32_t calv) {
+    const unsigned sec = calv & 0x3F, min = (calv >> 6) & 0x3F, hour = (calv >> 12) & 0x1F;
+    const unsigned day = (calv >> 17) & 0x1F, month = (calv >> 22) & 0xF, year = calv >> 26;
+    std::uint64_t days = 0;
+    for (unsigned y = 0; y < year; ++y) days += y % 4 == 0 ? 366 : 365;
+    for (unsigned m = 1; m < month && m <= 12; ++m) days += days_in_month(m, year);
+    days += day ? day - 1 : 0;
+    return (days * kDay + hour * 3600ull + min * 60ull + sec) % kCalendarCycle;
+}
+
+std::uint32_t calendar_value(std::uint64_t seconds) {
+    seconds %= kCalendarCycle;
+    std::uint64_t days = seconds / kDay;
+    const std::uint64_t in_day = seconds % kDay;
+    unsigned year = 0;
+    while (days >= (year % 4 == 0 ? 366u : 365u)) days -= year++ % 4 == 0 ? 366 : 365;
+    unsigned month = 1;
+    while (days >= days_in_month(month, year)) days -= days_in_month(month++, year);
+    const auto hour = static_cast<std::uint32_t>(in_day / 3600);
+    const auto min = static_cast<std::uint32_t>(in_day / 60 % 60);
+    const auto sec = static_cast<std::uint32_t>(in_day % 60);
+    return (year << 26) | (month << 22) | (static_cast<std::uint32_t>(days + 1) << 17) |
+           (hour << 12) | (min << 6) | sec;
+}
 }  // namespace
 
 Ast::Ast(Clock& clock, ClockTree& clocks, HzSource gclk2_hz, InterruptSink* irq, unsigned first_irq)
@@ -84,6 +123,7 @@ void Ast::on_reset() {
     t0_ = 0;
     k0_ = 0;
     cv0_ = 0;
+    cal0_ = 0;
     running_ = false;
     psel_ = 0;
 }
@@ -133,8 +173,21 @@ std::uint32_t Ast::counter() const {
     return cv0_ + static_cast<std::uint32_t>(n);
 }
 
+bool Ast::calendar_mode() const {
+    return reg(CR) & CR_CAL;
+}
+
+std::uint64_t Ast::calendar_now() const {
+    return (cal0_ + (counter() - cv0_)) % kCalendarCycle;
+}
+
+std::uint32_t Ast::calendar() const {
+    return calendar_value(calendar_now());
+}
+
 void Ast::rebase(bool force_restart) {
     // Freeze CV with the parameters in force until now, then apply the new ones.
+    cal0_ = calendar_now();
     cv0_ = counter();
     const std::uint64_t ticks = prescaler_ticks();
     const std::uint64_t old_hz = src_hz_;
@@ -178,8 +231,14 @@ void Ast::schedule_alarm() {
     if (alarm_ev_) clock_.cancel(alarm_ev_);
     alarm_ev_ = 0;
     if (!running_) return;
-    const std::uint64_t tick =
-        (prescaler_ticks() / period() + counts_until(counter(), reg(AR0))) * period();
+    std::uint64_t counts = counts_until(counter(), reg(AR0));
+    if (calendar_mode()) {
+        // AR0 holds a date: ALARM0 when CALV becomes it.
+        const std::uint64_t target = calendar_seconds(reg(AR0));
+        const std::uint64_t d = (target + kCalendarCycle - calendar_now()) % kCalendarCycle;
+        counts = d == 0 ? kCalendarCycle : d;
+    }
+    const std::uint64_t tick = (prescaler_ticks() / period() + counts) * period();
     alarm_ev_ = clock_.schedule_at(
         tick_time(tick),
         [this, tick] {
@@ -194,8 +253,9 @@ void Ast::schedule_overflow() {
     if (ovf_ev_) clock_.cancel(ovf_ev_);
     ovf_ev_ = 0;
     if (!running_) return;
-    const std::uint64_t tick =
-        (prescaler_ticks() / period() + counts_until(counter(), 0)) * period();
+    std::uint64_t counts = counts_until(counter(), 0);
+    if (calendar_mode()) counts = kCalendarCycle - calendar_now();  // YEAR 63 -> 0
+    const std::uint64_t tick = (prescaler_ticks() / period() + counts) * period();
     ovf_ev_ = clock_.schedule_at(
         tick_time(tick),
         [this] {
@@ -223,7 +283,7 @@ void Ast::schedule_periodic() {
 void Ast::on_alarm() {
     reg_ref(SR) |= SR_ALARM0;
     schedule_alarm();
-    if (reg(CR) & CR_CA0) {
+    if ((reg(CR) & CR_CA0) && !calendar_mode()) {
         // CV reads AR0 for one more count, then restarts from 0.
         const std::uint64_t clear_tick = alarm_tick_ + period();
         clear_ev_ = clock_.schedule_at(
@@ -238,6 +298,7 @@ void Ast::on_alarm() {
 }
 
 void Ast::on_clear_after_alarm() {
+    cal0_ = calendar_now();
     cv0_ = 0;
     k0_ = prescaler_ticks();
     schedule_alarm();
@@ -297,13 +358,13 @@ void Ast::on_write(std::size_t index, std::uint32_t value) {
     const std::uint32_t off = def(index).offset;
     switch (off) {
         case CR: {
-            if (reg(CR) & CR_CAL) log_gap_once(CR, "calendar mode (CR.CAL) is not modelled");
             const bool pclr = reg(CR) & CR_PCLR;
             reg_ref(CR) &= ~CR_PCLR;  // a strobe, reads 0
             rebase(pclr);
             break;
         }
         case CV:
+            cal0_ = calendar_now();
             cv0_ = value;
             k0_ = prescaler_ticks();
             if (clear_ev_) clock_.cancel(clear_ev_);
@@ -312,6 +373,13 @@ void Ast::on_write(std::size_t index, std::uint32_t value) {
             break;
         case AR0:
             schedule_alarm();
+            break;
+        case CALV:
+            // The calendar restarts from the written date; the prescaler phase is kept.
+            cal0_ = calendar_seconds(value);
+            cv0_ = counter();
+            k0_ = prescaler_ticks();
+            reschedule();
             break;
         case PIR0:
             schedule_periodic();
@@ -327,7 +395,9 @@ void Ast::on_write(std::size_t index, std::uint32_t value) {
 }
 
 std::uint32_t Ast::on_read(std::size_t index, std::uint32_t stored, bool /*side_effects*/) {
-    return def(index).offset == CV ? counter() : stored;
+    if (def(index).offset == CV) return counter();
+    if (def(index).offset == CALV) return calendar_mode() ? calendar() : stored;
+    return stored;
 }
 
 void Ast::clock_tree_changed() {

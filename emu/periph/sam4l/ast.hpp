@@ -12,8 +12,14 @@
 // periods of the AST clock (BUSY clears at once when the AST clock is off); a write to CLOCK sets
 // SR.CLKBUSY the same way. Writes to those registers while the flag is set are discarded and
 // logged once as a guest error, as the datasheet says. READY/CLKRDY rise when BUSY/CLKBUSY fall.
-// Not modelled: calendar mode (CR.CAL; logged), alarm 1 and periodic 1 (the SAM4L AST has one of
-// each; AR1/PIR1 are stored only), the digital tuner DTR, wake-up and PEVC events (stored).
+// Calendar mode (CR.CAL): CALV counts seconds as SEC/MIN/HOUR/DAY/MONTH/YEAR (YEAR 0..63, every
+// fourth year from 0 a leap year) at the counter's rate (the guest sets PSEL for 1 Hz); AR0 is then
+// a date and ALARM0 rises when CALV reaches it; OVF when YEAR wraps; CA0 does not apply. WER
+// events are the ones that may wake the chip from WAIT/RETENTION (HailBoard::enter_sleep);
+// EVE/EVD/EVM (PEVC events) are kept, go through the synchroniser, and drive nothing (no PEVC).
+// Not modelled: alarm 1 and periodic 1 (PARAMETER.NUMAR/NUMPIR = 0: the SAM4L AST has one alarm
+// and one periodic interrupt; AR1/PIR1 are stored only), the digital tuner DTR, reads returning 0
+// while BUSY (Tock waits for BUSY = 0 before reading CV).
 // Reading of ambiguous text: the counter and PER0 count on the same free-running prescaler;
 // a CV write keeps the prescaler phase; a PSEL change keeps the phase of the new tap.
 #include <cstdint>
@@ -51,6 +57,8 @@ class Ast final : public RegisterBlock {
     void write(std::uint32_t offset, std::uint32_t value, unsigned size) override;
     // Current counter value (no side effects).
     std::uint32_t counter() const;
+    // Calendar value (CALV format) while CR.CAL = 1.
+    std::uint32_t calendar() const;
     // Frequency of the selected AST clock (0 when CLOCK.CEN = 0 or the source is stopped).
     std::uint64_t source_hz() const;
     bool line(Line l) const { return lines_[l].level(); }
@@ -66,6 +74,8 @@ class Ast final : public RegisterBlock {
 
   private:
     bool counting() const;
+    bool calendar_mode() const;
+    std::uint64_t calendar_now() const;      // seconds into the 64-year calendar cycle
     std::uint64_t prescaler_ticks() const;   // source clocks since the prescaler origin
     std::uint64_t period() const;            // source clocks per count
     Picos tick_time(std::uint64_t k) const;  // time of prescaler tick k (first instant at or after)
@@ -92,6 +102,7 @@ class Ast final : public RegisterBlock {
     Picos t0_ = 0;
     std::uint64_t k0_ = 0;
     std::uint32_t cv0_ = 0;
+    std::uint64_t cal0_ = 0;  // calendar seconds when CV was cv0_
     bool running_ = false;
     unsigned psel_ = 0;
     std::uint64_t alarm_tick_ = 0;

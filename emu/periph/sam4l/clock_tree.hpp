@@ -99,7 +99,8 @@ class ClockTree {
         if (gate.reg == MaskReg::HSB && sleep_stops_hsb) return false;
         if (gate.reg < MaskReg::PBA) return true;
         if (sleep_stops_pb) return false;
-        const unsigned bridge = static_cast<unsigned>(gate.reg) - static_cast<unsigned>(MaskReg::PBA);
+        const unsigned bridge =
+            static_cast<unsigned>(gate.reg) - static_cast<unsigned>(MaskReg::PBA);
         return (mask_of(MaskReg::HSB) >> kHsbBridgeBit[bridge] & 1u) != 0;
     }
 

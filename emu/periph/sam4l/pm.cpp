@@ -183,8 +183,9 @@ void ClockGatedDevice::masked_access() {
     } else {
         const unsigned bridge =
             static_cast<unsigned>(gate_.reg) - static_cast<unsigned>(MaskReg::PBA);
-        report_ = fmt::format("access to {} with its clock masked (PM.HSBMASK bit {}, bridge APB{})",
-                              model_.name(), kHsbBridgeBit[bridge], static_cast<char>('A' + bridge));
+        report_ =
+            fmt::format("access to {} with its clock masked (PM.HSBMASK bit {}, bridge APB{})",
+                        model_.name(), kHsbBridgeBit[bridge], static_cast<char>('A' + bridge));
     }
     if (auto log = spdlog::get("guest")) {
         log->info("{}", report_);

@@ -11,10 +11,10 @@
 // below): with its clock masked a peripheral's registers read 0 and ignore writes (datasheet
 // §10.5.5), the access is logged once as a guest error naming the mask bit, and the model is told
 // so that its own activity on that clock stops until the bit is set again.
-// Not modelled: clock failure detection, wake causes, PPCR effects. Selecting a stopped source is refused and logged as a guest error
-// (on silicon the core would stop).
-// Reading of ambiguous text: registers marked "(locked?)" in the reference (PBADIVMASK,
-// CFDCTRL, PPCR) are NOT protected here, so a guest that writes them without UNLOCK still works.
+// Not modelled: clock failure detection, wake causes, PPCR effects. Selecting a stopped source is
+// refused and logged as a guest error (on silicon the core would stop). Reading of ambiguous text:
+// registers marked "(locked?)" in the reference (PBADIVMASK, CFDCTRL, PPCR) are NOT protected here,
+// so a guest that writes them without UNLOCK still works.
 #include <cstdint>
 #include <functional>
 #include <string>

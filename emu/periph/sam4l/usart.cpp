@@ -123,16 +123,19 @@ void Usart::on_clock_gate(bool running) {
         paused_.timeout = take_remaining(clock, timeout_event_);
         return;
     }
-    if (paused_.tx) tx_event_ = clock.schedule_in(paused_.tx, [this] { tx_done(); }, "usart-tx");
+    if (paused_.tx)
+        tx_event_ = clock.schedule_in(
+            paused_.tx, [this] { tx_done(); }, "usart-tx");
     if (paused_.rx) {
         // The paused event is the end of a break or the next character's arrival.
-        rx_event_ = in_break_ ? clock.schedule_in(paused_.rx, [this] { break_end(); },
-                                                  "usart-rx-break-end")
-                              : clock.schedule_in(paused_.rx, [this] { rx_arrival(); }, "usart-rx");
+        rx_event_ = in_break_ ? clock.schedule_in(
+                                    paused_.rx, [this] { break_end(); }, "usart-rx-break-end")
+                              : clock.schedule_in(
+                                    paused_.rx, [this] { rx_arrival(); }, "usart-rx");
     }
     if (paused_.timeout) {
-        timeout_event_ =
-            clock.schedule_in(paused_.timeout, [this] { fire_timeout(); }, "usart-rtor");
+        timeout_event_ = clock.schedule_in(
+            paused_.timeout, [this] { fire_timeout(); }, "usart-rtor");
     }
     paused_ = {};
     try_start_tx();
@@ -325,7 +328,7 @@ void Usart::inject_rx_error(RxError kind, std::uint8_t ch) {
 
 void Usart::schedule_rx() {
     if (!rx_enabled_ || rx_line_.empty() || ctx_.clock.pending(rx_event_) || in_break_) return;
-    if (!clock_running() || paused_.rx) return;  // resumes when CLK_USART runs again
+    if (!clock_running() || paused_.rx) return;              // resumes when CLK_USART runs again
     if (mr_chmode(reg(MR)) == kChmodeLocalLoopback) return;  // the RX pin is disconnected
     const Picos t = frame_time();
     if (t == 0) return;

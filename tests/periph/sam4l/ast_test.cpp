@@ -193,3 +193,66 @@ TEST_F(AstTest, WritingCvKeepsCountingFromTheNewValue) {
 
 }  // namespace
 }  // namespace tockemu::sam4l
+
+namespace tockemu::sam4l {
+namespace {
+
+constexpr std::uint32_t calv(unsigned year, unsigned month, unsigned day, unsigned hour,
+                             unsigned min, unsigned sec) {
+    return (year << 26) | (month << 22) | (day << 17) | (hour << 12) | (min << 6) | sec;
+}
+
+// Calendar mode (CR.CAL) with PSEL = 14: one count per second of the 32 768 Hz clock.
+TEST_F(AstTest, CalendarCountsSecondsThroughALeapDayAndAlarmsOnADate) {
+    configure_32k();
+    constexpr std::uint32_t kCr1Hz = Ast::CR_EN | Ast::CR_CAL | (14u << 16);
+    // The periodic event is always scheduled: a slow one keeps a simulated day cheap.
+    write(Ast::PIR0, 20);
+    write(Ast::CR, Ast::CR_CAL | (14u << 16));
+    write(Ast::CALV, calv(16, 2, 28, 23, 59, 58));  // YEAR 16 is a leap year
+    write(Ast::AR0, calv(16, 3, 1, 0, 0, 0));
+    write(Ast::IER, Ast::SR_ALARM0);
+    write(Ast::CR, kCr1Hz);
+    const Picos enabled = clock.now();
+    EXPECT_EQ(ast.read(Ast::CALV, 4), calv(16, 2, 28, 23, 59, 58));
+    run_to(enabled + 2 * kPicosPerSecond);
+    EXPECT_EQ(ast.read(Ast::CALV, 4), calv(16, 2, 29, 0, 0, 0));
+    // 2 s + one day to 1 March 00:00:00.
+    const Picos due = enabled + (2 + 86'400) * kPicosPerSecond;
+    run_to(due - 1);
+    EXPECT_FALSE(irq.level[39]);
+    EXPECT_EQ(ast.read(Ast::CALV, 4), calv(16, 2, 29, 23, 59, 59));
+    run_to(due);
+    EXPECT_TRUE(irq.level[39]);
+    EXPECT_EQ(ast.read(Ast::CALV, 4), calv(16, 3, 1, 0, 0, 0));
+}
+
+TEST_F(AstTest, CalendarOverflowsWhenYear63EndsAndNonLeapFebruaryHas28Days) {
+    configure_32k();
+    write(Ast::CR, Ast::CR_CAL | (14u << 16));
+    write(Ast::CALV, calv(63, 12, 31, 23, 59, 59));
+    write(Ast::IER, Ast::SR_OVF);
+    write(Ast::CR, Ast::CR_EN | Ast::CR_CAL | (14u << 16));
+    const Picos enabled = clock.now();
+    run_to(enabled + kPicosPerSecond - 1);
+    EXPECT_FALSE(irq.level[41]);
+    run_to(enabled + kPicosPerSecond);
+    EXPECT_TRUE(irq.level[41]);
+    EXPECT_EQ(ast.read(Ast::CALV, 4), calv(0, 1, 1, 0, 0, 0));
+    write(Ast::CALV, calv(17, 2, 28, 23, 59, 59));
+    const Picos t = clock.now();
+    run_to(t + kPicosPerSecond + picos_from_ms(1));
+    EXPECT_EQ(ast.read(Ast::CALV, 4), calv(17, 3, 1, 0, 0, 0));
+}
+
+TEST_F(AstTest, EventEnableAndDisableGoThroughTheSynchroniser) {
+    configure_32k();
+    write(Ast::EVE, Ast::SR_PER0 | Ast::SR_ALARM0);
+    EXPECT_TRUE(ast.read(Ast::SR, 4) & Ast::SR_BUSY);
+    write(Ast::EVD, Ast::SR_ALARM0);
+    wait_not(Ast::SR_BUSY);
+    EXPECT_EQ(ast.read(Ast::EVM, 4), Ast::SR_PER0);
+}
+
+}  // namespace
+}  // namespace tockemu::sam4l

@@ -407,8 +407,7 @@ TEST_F(UsartTest, BreakSetsRxbrkAtTheLowStopBitAndAgainAtItsEnd) {
     clock.run_until(kFrame8N1 - 1);
     EXPECT_FALSE(csr() & Usart::CSR_RXBRK);
     clock.run_until(kFrame8N1);
-    EXPECT_EQ(csr() & (Usart::CSR_RXBRK | Usart::CSR_RXRDY | Usart::CSR_FRAME),
-              Usart::CSR_RXBRK);
+    EXPECT_EQ(csr() & (Usart::CSR_RXBRK | Usart::CSR_RXRDY | Usart::CSR_FRAME), Usart::CSR_RXBRK);
     EXPECT_TRUE(lines.irq[65]);
     usart.write(Usart::CR, Usart::CR_RSTSTA, 4);
     EXPECT_FALSE(lines.irq[65]);
