@@ -115,28 +115,21 @@ struct NamedGate {
     ClockGate gate;
 };
 constexpr NamedGate kClockGates[] = {
-    {"IISC", {MaskReg::PBA, 0}},     {"SPI", {MaskReg::PBA, 1}},
-    {"TC0", {MaskReg::PBA, 2}},      {"TC1", {MaskReg::PBA, 3}},
-    {"TWIM0", {MaskReg::PBA, 4}},    {"TWIS0", {MaskReg::PBA, 5}},
-    {"TWIM1", {MaskReg::PBA, 6}},    {"TWIS1", {MaskReg::PBA, 7}},
-    {"USART0", {MaskReg::PBA, 8}},   {"USART1", {MaskReg::PBA, 9}},
-    {"USART2", {MaskReg::PBA, 10}},  {"USART3", {MaskReg::PBA, 11}},
-    {"ADCIFE", {MaskReg::PBA, 12}},  {"DACC", {MaskReg::PBA, 13}},
-    {"ACIFC", {MaskReg::PBA, 14}},   {"GLOC", {MaskReg::PBA, 15}},
-    {"ABDACB", {MaskReg::PBA, 16}},  {"TRNG", {MaskReg::PBA, 17}},
-    {"PARC", {MaskReg::PBA, 18}},    {"CATB", {MaskReg::PBA, 19}},
-    {"TWIM2", {MaskReg::PBA, 21}},   {"TWIM3", {MaskReg::PBA, 22}},
-    {"LCDCA", {MaskReg::PBA, 23}},   {"HFLASHC", {MaskReg::PBB, 0}},
-    {"HCACHE", {MaskReg::PBB, 1}},   {"HMATRIX", {MaskReg::PBB, 2}},
-    {"PDCA", {MaskReg::PBB, 3}},     {"CRCCU", {MaskReg::PBB, 4}},
-    {"USBC", {MaskReg::PBB, 5}},     {"PEVC", {MaskReg::PBB, 6}},
-    {"AESA", {MaskReg::HSB, 9}},     {"PM", {MaskReg::PBC, 0}},
-    {"CHIPID", {MaskReg::PBC, 1}},   {"SCIF", {MaskReg::PBC, 2}},
-    {"FREQM", {MaskReg::PBC, 3}},    {"GPIO_PA", {MaskReg::PBC, 4}},
-    {"GPIO_PB", {MaskReg::PBC, 4}},  {"GPIO_PC", {MaskReg::PBC, 4}},
-    {"BPM", {MaskReg::PBD, 0}},      {"BSCIF", {MaskReg::PBD, 1}},
-    {"AST", {MaskReg::PBD, 2}},      {"WDT", {MaskReg::PBD, 3}},
-    {"EIC", {MaskReg::PBD, 4}},      {"PICOUART", {MaskReg::PBD, 5}},
+    {"IISC", {MaskReg::PBA, 0}},    {"SPI", {MaskReg::PBA, 1}},      {"TC0", {MaskReg::PBA, 2}},
+    {"TC1", {MaskReg::PBA, 3}},     {"TWIM0", {MaskReg::PBA, 4}},    {"TWIS0", {MaskReg::PBA, 5}},
+    {"TWIM1", {MaskReg::PBA, 6}},   {"TWIS1", {MaskReg::PBA, 7}},    {"USART0", {MaskReg::PBA, 8}},
+    {"USART1", {MaskReg::PBA, 9}},  {"USART2", {MaskReg::PBA, 10}},  {"USART3", {MaskReg::PBA, 11}},
+    {"ADCIFE", {MaskReg::PBA, 12}}, {"DACC", {MaskReg::PBA, 13}},    {"ACIFC", {MaskReg::PBA, 14}},
+    {"GLOC", {MaskReg::PBA, 15}},   {"ABDACB", {MaskReg::PBA, 16}},  {"TRNG", {MaskReg::PBA, 17}},
+    {"PARC", {MaskReg::PBA, 18}},   {"CATB", {MaskReg::PBA, 19}},    {"TWIM2", {MaskReg::PBA, 21}},
+    {"TWIM3", {MaskReg::PBA, 22}},  {"LCDCA", {MaskReg::PBA, 23}},   {"HFLASHC", {MaskReg::PBB, 0}},
+    {"HCACHE", {MaskReg::PBB, 1}},  {"HMATRIX", {MaskReg::PBB, 2}},  {"PDCA", {MaskReg::PBB, 3}},
+    {"CRCCU", {MaskReg::PBB, 4}},   {"USBC", {MaskReg::PBB, 5}},     {"PEVC", {MaskReg::PBB, 6}},
+    {"AESA", {MaskReg::HSB, 9}},    {"PM", {MaskReg::PBC, 0}},       {"CHIPID", {MaskReg::PBC, 1}},
+    {"SCIF", {MaskReg::PBC, 2}},    {"FREQM", {MaskReg::PBC, 3}},    {"GPIO_PA", {MaskReg::PBC, 4}},
+    {"GPIO_PB", {MaskReg::PBC, 4}}, {"GPIO_PC", {MaskReg::PBC, 4}},  {"BPM", {MaskReg::PBD, 0}},
+    {"BSCIF", {MaskReg::PBD, 1}},   {"AST", {MaskReg::PBD, 2}},      {"WDT", {MaskReg::PBD, 3}},
+    {"EIC", {MaskReg::PBD, 4}},     {"PICOUART", {MaskReg::PBD, 5}},
 };
 constexpr ClockGate kPdcaTransfers{MaskReg::HSB, 0};
 
@@ -148,7 +141,7 @@ const ClockGate* clock_gate_of(std::string_view name) {
 }
 
 // The clock of the peripheral that owns a PDCA request line (dma_request.hpp PIDs): USARTn,
-// SPI, TWIMn (PIDs 5..8 RX, 23..26 TX).
+// SPI, TWIMn (PIDs 5..8 RX, 23..26 TX), ADCIFE (11, 29), DACC (35).
 std::optional<ClockGate> clock_gate_of_pid(unsigned p) {
     static constexpr unsigned kTwimBit[4] = {4, 6, 21, 22};
     if (p < 4) return ClockGate{MaskReg::PBA, 8 + p};
@@ -156,6 +149,8 @@ std::optional<ClockGate> clock_gate_of_pid(unsigned p) {
     if (p == pid::kSpiRx || p == pid::kSpiTx) return ClockGate{MaskReg::PBA, 1};
     if (p >= 5 && p <= 8) return ClockGate{MaskReg::PBA, kTwimBit[p - 5]};
     if (p >= 23 && p <= 26) return ClockGate{MaskReg::PBA, kTwimBit[p - 23]};
+    if (p == 11 || p == 29) return ClockGate{MaskReg::PBA, 12};  // ADCIFE RX / TX
+    if (p == 35) return ClockGate{MaskReg::PBA, 13};             // DACC TX
     return std::nullopt;
 }
 
@@ -177,8 +172,8 @@ struct GatedDmaRequests final : DmaRequestSink {
   private:
     void forward(unsigned p) {
         const auto gate = clock_gate_of_pid(p);
-        const bool level = raised[p] && clocks.clocked(kPdcaTransfers) &&
-                           (!gate || clocks.clocked(*gate));
+        const bool level =
+            raised[p] && clocks.clocked(kPdcaTransfers) && (!gate || clocks.clocked(*gate));
         if (level == forwarded[p]) return;
         forwarded[p] = level;
         pdca.set_dma_request(p, level);
@@ -545,7 +540,7 @@ HailBoard::HailBoard(MachineContext& ctx, std::uint64_t rng_seed)
     : impl_(std::make_unique<Impl>(ctx, rng_seed)) {
     std::vector<Row> rows = system_rows();
     for (Row& r : io_rows()) rows.push_back(std::move(r));
-    for (Row& r : i2c_rows()) rows.push_back(std::move(r));  // after the PDCA (i2c)
+    for (Row& r : i2c_rows()) rows.push_back(std::move(r));     // after the PDCA (i2c)
     for (Row& r : analog_rows()) rows.push_back(std::move(r));  // after the PDCA (analog)
     for (const Row& r : rows) {
         std::unique_ptr<Device> dev =

@@ -71,6 +71,10 @@ constexpr std::uint32_t kTwimBase[] = {0x4001'8000, 0x4001'C000, 0x4007'8000, 0x
 constexpr unsigned kTwimCount = 4, kTwimRx0 = 5, kTwimTx0 = 23;
 constexpr std::uint32_t kTwimRhr = 0x14, kTwimThr = 0x18;
 
+// ADCIFE RX = PID 11 reads LCV (its last converted value); DACC TX = PID 35 writes CDR.
+constexpr unsigned kAdcifeRx = 11, kDaccTx = 35;
+constexpr std::uint32_t kAdcifeLcv = 0x4003'8000 + 0x2C, kDaccCdr = 0x4003'C000 + 0x08;
+
 // The data register the PDCA accesses for each PID with a model (sam4l.md §11.1).
 struct Route {
     std::uint32_t address;
@@ -88,6 +92,8 @@ std::optional<Route> route_of(unsigned pid) {
         return Route{kTwimBase[pid - kTwimRx0] + kTwimRhr, true};
     if (pid >= kTwimTx0 && pid < kTwimTx0 + kTwimCount)
         return Route{kTwimBase[pid - kTwimTx0] + kTwimThr, false};
+    if (pid == kAdcifeRx) return Route{kAdcifeLcv, true};
+    if (pid == kDaccTx) return Route{kDaccCdr, false};
     return std::nullopt;
 }
 

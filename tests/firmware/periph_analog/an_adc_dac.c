@@ -110,6 +110,31 @@ int main(void) {
     ADC_CR = 1u << 1;
     ADC_IDR = ADC_SEOC;
     ADC_CR = 1u;
+
+    /* sample_highspeed: the same continuous conversions moved by PDCA channel 2 (PID 11 = ADCIFE
+       RX, half-words from LCV) into a buffer, no ADC interrupt; the channel's TRC ends it. */
+    pm_mask_set(HSBMASK_OFF, 1u << 0);
+    pm_mask_set(PBBMASK_OFF, 1u << 3);
+    static volatile uint16_t dma_buf[4];
+    PDCA_IDR(2) = 7u;
+    PDCA_MR(2) = 1u; /* half-word */
+    PDCA_PSR8(2) = 11u;
+    PDCA_MAR(2) = (uint32_t)dma_buf;
+    PDCA_TCR(2) = 4u;
+    PDCA_CR(2) = 1u; /* TEN */
+    ADC_SEQCFG = seqcfg(2, 0, 3);
+    ADC_SCR = ADC_ALL_FLAGS;
+    ADC_CR = 1u << 2; /* TSTART */
+    for (int t = 1000000; !(PDCA_ISR(2) & 2u);)
+        if (--t == 0) {
+            ++failures;
+            break;
+        }
+    ADC_CR = 1u << 1;
+    PDCA_CR(2) = 2u; /* TDIS */
+    for (unsigned i = 0; i < 4; ++i)
+        if (dma_buf[i] != (uint16_t)last) ++failures;
+    sh_kv("ad2_by_pdca", dma_buf[3]);
     if (disable_adc() != 0) ++failures;
 
     /* DAC initialize + set_value */

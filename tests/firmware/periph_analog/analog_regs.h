@@ -9,6 +9,8 @@
 #define PBBMASK_OFF 0x02Cu
 #define HSBMASK_OFF 0x024u
 
+#define PDCA_ISR(n) PDCA_CH(n, 0x2C)
+
 #define SCIF_GCCTRL(n) REG32(SCIF_BASE + 0x074 + 4u * (n))
 #define GCLK_RC32K 13u
 

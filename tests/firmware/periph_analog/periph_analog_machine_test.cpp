@@ -54,9 +54,10 @@ TEST_F(AnalogFirmware, AdcSamplesHostLevelsAndTheDacOutput) {
     const RunResult r = machine.run_until(picos_from_ms(3000));
     ASSERT_EQ(r.reason, StopReason::SemihostingExit) << r.message << semihosting;
     EXPECT_EQ(r.exit_code, 0) << semihosting;
-    EXPECT_TRUE(printed("ad1=0x00005fb0")) << semihosting;         // 1531 << 4
-    EXPECT_TRUE(printed("ad2=0x0000c1f0")) << semihosting;         // 3103 << 4
-    EXPECT_TRUE(printed("dac_by_adc=0x00008000")) << semihosting;  // 512/1024 of 3.3 V
+    EXPECT_TRUE(printed("ad1=0x00005fb0")) << semihosting;          // 1531 << 4
+    EXPECT_TRUE(printed("ad2=0x0000c1f0")) << semihosting;          // 3103 << 4
+    EXPECT_TRUE(printed("ad2_by_pdca=0x0000c1f0")) << semihosting;  // PID 11 reads LCV
+    EXPECT_TRUE(printed("dac_by_adc=0x00008000")) << semihosting;   // 512/1024 of 3.3 V
     EXPECT_EQ(machine.board().dac_output(), 1650u);
 }
 
