@@ -60,7 +60,7 @@ enum class StopCause {
     MmioGap,  // a data access inside a mapped MMIO page where no device is: BusFault
 };
 
-enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl, Align };
+enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl, Align, Exclusive, StrexFail };
 
 struct TbInfo {
     std::uint32_t addr = 0xFFFFFFFF;
@@ -142,6 +142,17 @@ bool is_msr_special(std::uint16_t hw1, std::uint16_t hw2) {
     const unsigned sysm = hw2 & 0xFF;
     return (hw1 & 0xFFF0) == 0xF380 && (hw2 & 0xFF00) == 0x8800 && sysm >= 0x10 && sysm <= 0x14;
 }
+// LDREX (T1: 1110 1000 0101 Rn) and LDREXB/LDREXH (1110 1000 1101 Rn | Rt 1111 010x 1111).
+bool is_load_exclusive(std::uint16_t hw1, std::uint16_t hw2) {
+    return (hw1 & 0xFFF0) == 0xE850 || ((hw1 & 0xFFF0) == 0xE8D0 && (hw2 & 0xE0) == 0x40);
+}
+// STREX (T1: 1110 1000 0100 Rn | Rt Rd imm8) and STREXB/STREXH (1110 1000 1100 Rn |
+// Rt 1111 010x Rd). Returns the status register Rd, or -1.
+int store_exclusive_status_reg(std::uint16_t hw1, std::uint16_t hw2) {
+    if ((hw1 & 0xFFF0) == 0xE840) return (hw2 >> 8) & 0xF;
+    if ((hw1 & 0xFFF0) == 0xE8C0 && (hw2 & 0xE0) == 0x40) return hw2 & 0xF;
+    return -1;
+}
 // CPSIE (T1: 1011 0110 0110 0 0 I F), which clears PRIMASK/FAULTMASK.
 bool is_cpsie(std::uint16_t hw1, unsigned size) {
     return size == 2 && (hw1 & 0xFFFC) == 0xB660;
@@ -212,6 +223,11 @@ struct CortexM4::Impl {
     std::set<std::uint32_t> div_sites;  // known sdiv/udiv addresses (for DIV_0_TRP)
     bool div_trap_armed = false;
     bool privilege_check = false;
+    // ClearExclusiveLocal() on exception entry and return (B1.5.6, B1.5.8). Unicorn's monitor
+    // cannot be reset through its API, so the next STREX* fails by trap until an LDREX* runs.
+    bool monitor_cleared = true;
+    // An MSR to BASEPRI ran: drop its unimplemented low bits at the next block (B1.4.3).
+    bool basepri_mask_pending = false;
     bool privileged_checks_translated = false;  // kernel TBs were translated with the MPU hook
     // Where a block-hook stop happened. Unicorn may leave PC at the start of the previous
     // (chained) block after such a stop although that block has completed, so the run loop
@@ -388,6 +404,23 @@ struct CortexM4::Impl {
         return cached_masks;
     }
     int exec_priority() { return exc.execution_priority(masks()); }
+    // Code hook at an LDREX*/STREX* site (the instruction has not run yet).
+    void exclusive_site(std::uint32_t addr, std::uint16_t hw1, std::uint16_t hw2) {
+        if (is_load_exclusive(hw1, hw2)) {
+            monitor_cleared = false;  // Unicorn's own monitor now holds this LDREX
+        } else if (monitor_cleared && cause == StopCause::None &&
+                   store_exclusive_status_reg(hw1, hw2) >= 0) {
+            cause = StopCause::Trap;
+            trap_kind = TrapKind::StrexFail;
+            trap_pc = addr;
+            uc_emu_stop(uc);
+        }
+    }
+    void mask_basepri() {
+        if (is_unprivileged()) return;  // the MSR was ignored
+        const std::uint32_t v = rd(UC_ARM_REG_BASEPRI);
+        if (v & 0x0F) wr(UC_ARM_REG_BASEPRI, v & 0xF0);
+    }
     bool is_unprivileged() {
         return (rd(UC_ARM_REG_IPSR) & XPSR_IPSR) == 0 && (rd(UC_ARM_REG_CONTROL) & CONTROL_NPRIV);
     }
@@ -442,6 +475,8 @@ struct CortexM4::Impl {
                std::optional<std::uint32_t> xpsr_override = std::nullopt);
     void tail_chain(unsigned n, std::uint32_t exc_return);
     void exception_return(std::uint32_t exc_return);
+    void branch_to_handler(std::uint32_t vector_entry);
+    void invpc_on_return(std::uint32_t exc_return, const std::string& invalid);
     void unstacking_error(FaultClass cls, std::uint32_t cfsr_bit, std::uint32_t exc_return,
                           std::uint32_t addr);
     void raise_fault(FaultClass cls, std::uint32_t cfsr_bits, std::uint32_t return_address,
@@ -731,6 +766,16 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
         }
     }
     classify_alignment_sites(addr, insn, n);
+    // LDREX*/STREX* sites get a code hook so that a STREX after an exception entry or return
+    // fails (local monitor, see monitor_cleared). An alignment hook at the same site does both.
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto a = static_cast<std::uint32_t>(insn[i].address);
+        if (insn[i].size != 4 || trap_hooks.contains(a)) continue;
+        const auto hw1 = static_cast<std::uint16_t>(insn[i].bytes[0] | (insn[i].bytes[1] << 8));
+        const auto hw2 = static_cast<std::uint16_t>(insn[i].bytes[2] | (insn[i].bytes[3] << 8));
+        if (is_load_exclusive(hw1, hw2) || store_exclusive_status_reg(hw1, hw2) >= 0)
+            traps_to_install.emplace_back(a, TrapKind::Exclusive);
+    }
     if (insn) cs_free(insn, n);
     // Bytes Capstone could not decode (UDF, data) count as one instruction per halfword.
     std::uint32_t count = static_cast<std::uint32_t>(n);
@@ -820,6 +865,10 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
         stop_at_ = 0;
     } else if (executed_ >= stop_at_) [[unlikely]] {
         // A closer look: deadline, stop request, an interrupt that became takeable, the MPU.
+        if (I.basepri_mask_pending) {
+            I.basepri_mask_pending = false;
+            I.mask_basepri();
+        }
         bool stop = stop_requested_ || I.reset_requested || executed_ >= I.limit;
         if (!stop) {
             I.limit = I.compute_limit(I.run_deadline, I.run_insn_limit);
@@ -957,10 +1006,19 @@ void CortexM4::on_trap(std::uint64_t addr64) {
     if (!I.ctx.bus.read_block(addr, b, Initiator::Debugger)) return;
     hw[0] = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
     hw[1] = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
+    if (is_load_exclusive(hw[0], hw[1]) || store_exclusive_status_reg(hw[0], hw[1]) >= 0) {
+        // An alignment-checked exclusive shares this hook: alignment first (UNALIGNED wins).
+        if (auto as = I.align_sites.find(addr); as != I.align_sites.end())
+            return on_align_site(&as->second);
+        I.exclusive_site(addr, hw[0], hw[1]);
+        return;
+    }
     if (is_msr_special(hw[0], hw[1])) {
         // MSR CONTROL may change privilege, MSR to a mask may unmask a pending interrupt: both
         // are looked at at the next boundary (Unicorn ends the block after an M-profile MSR).
         if ((hw[1] & 0xFF) == 0x14) I.privilege_check = true;
+        // MSR BASEPRI/BASEPRI_MAX: Unicorn keeps all 8 bits; the SAM4L implements [7:4] only.
+        if ((hw[1] & 0xFF) == 0x11 || (hw[1] & 0xFF) == 0x12) I.basepri_mask_pending = true;
         force_boundary();
         return;
     }
@@ -1059,6 +1117,7 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
                            std::optional<std::uint32_t> xpsr_override) {
     const int prio_before = exec_priority();
     const Sys s = read_sys();
+    monitor_cleared = true;
     CoreState st{};
     for (int i = 0; i < 4; ++i) st.r[i] = rd(UC_ARM_REG_R0 + i);
     st.r12 = rd(UC_ARM_REG_R12);
@@ -1145,10 +1204,21 @@ void CortexM4::Impl::enter(unsigned n, std::uint32_t return_address,
         bool ok2 = false;
         const std::uint32_t hf = vector(exc::kHardFault, ok2);
         if (!ok2) return lockup(st.pc, "vector table unreadable for HardFault");
-        set_pc(hf & ~1u);
-        return;
+        return branch_to_handler(hf);
     }
-    set_pc(handler & ~1u);
+    branch_to_handler(handler);
+}
+
+// ExceptionTaken (B1.5.6): branch to the vector AND ~1 with EPSR.T = vector<0>. Unicorn must
+// never run with T = 0 (unicorn.md §2), so an even vector takes the INVSTATE UsageFault of the
+// handler's first instruction here, stacking that address with T = 0 and the new IPSR.
+void CortexM4::Impl::branch_to_handler(std::uint32_t vector_entry) {
+    const std::uint32_t handler = vector_entry & ~1u;
+    set_pc(handler);
+    if (vector_entry & 1u) return;
+    raise_fault(FaultClass::UsageFault, scb::INVSTATE, handler, std::nullopt,
+                fmt::format("INVSTATE: vector {:#010x} has bit 0 clear", vector_entry),
+                rd(UC_ARM_REG_XPSR) & ~XPSR_T);
 }
 
 void CortexM4::Impl::tail_chain(unsigned n, std::uint32_t exc_return) {
@@ -1168,7 +1238,7 @@ void CortexM4::Impl::tail_chain(unsigned n, std::uint32_t exc_return) {
                                     (exc_return & 4) != 0, (s.control & CONTROL_NPRIV) != 0});
     }
     if (!ok) return lockup(0, fmt::format("vector table read for exception {} failed", n));
-    set_pc(handler & ~1u);
+    branch_to_handler(handler);
 }
 
 void CortexM4::Impl::lockup(std::uint32_t pc, std::string reason) {
@@ -1242,8 +1312,27 @@ void CortexM4::Impl::unstacking_error(FaultClass cls, std::uint32_t cfsr_bit,
     tail_chain(target, exc_return);
 }
 
+// INVPC on exception return (B1.5.8): the returning exception is already deactivated; the
+// UsageFault is entered on the frame left in place and sees LR = 0xF0000000 + EXC_RETURN, as
+// the manual specifies.
+void CortexM4::Impl::invpc_on_return(std::uint32_t exc_return, const std::string& invalid) {
+    scs.faults().cfsr |= scb::INVPC;
+    unsigned target = exc::kUsageFault;
+    const int prio = exec_priority();
+    if (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio) {
+        scs.faults().hfsr |= scb::FORCED;
+        target = exc::kHardFault;
+    }
+    if (ctx.events.active())
+        publish(FaultEvent{FaultClass::UsageFault, exc_return, 0, false, scs.faults().cfsr,
+                           scs.faults().hfsr, false, "INVPC: " + invalid});
+    if (target == exc::kHardFault && prio <= -1) return lockup(exc_return, "INVPC: " + invalid);
+    tail_chain(target, 0xF0000000u + exc_return);
+}
+
 void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
     Sys s = read_sys();
+    monitor_cleared = true;
     const unsigned returning = s.ipsr;
     const std::uint32_t low = exc_return & 0xF;
     const bool to_thread = low == 0x9 || low == 0xD;
@@ -1261,22 +1350,9 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
     else if (to_thread && nested > 1 && !(scs.ccr() & scb::NONBASETHRDENA))
         invalid = "return to thread mode with other exceptions active (NONBASETHRDENA=0)";
     if (!invalid.empty()) {
-        // ExceptionReturn (B1.5.8): INVPC UsageFault, taken without unstacking. The handler sees
-        // LR = 0xF0000000 + EXC_RETURN as the manual specifies.
+        // ExceptionReturn (B1.5.8): INVPC UsageFault, taken without unstacking.
         exc.deactivate(returning);
-        scs.faults().cfsr |= scb::INVPC;
-        unsigned target = exc::kUsageFault;
-        const int prio = exec_priority();
-        if (!exc.fault_enabled(target) || exc.group_priority(exc.priority(target)) >= prio) {
-            scs.faults().hfsr |= scb::FORCED;
-            target = exc::kHardFault;
-        }
-        if (ctx.events.active())
-            publish(FaultEvent{FaultClass::UsageFault, exc_return, 0, false, scs.faults().cfsr,
-                               scs.faults().hfsr, false, "INVPC: " + invalid});
-        if (target == exc::kHardFault && prio <= -1) return lockup(exc_return, "INVPC: " + invalid);
-        tail_chain(target, 0xF0000000u + exc_return);
-        return;
+        return invpc_on_return(exc_return, invalid);
     }
 
     if (returning != exc::kNmi) wr(UC_ARM_REG_FAULTMASK, 0);
@@ -1306,8 +1382,16 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
     const std::uint32_t frame_xpsr = w[7];
     spdlog::trace("return from {} via {:#010x}: frame at {:#010x} pc={:#010x} xpsr={:#010x}",
                   returning, exc_return, sp, w[6], w[7]);
-    sp += 32 + ((frame_xpsr & XPSR_STKALIGN) ? 4 : 0);
-    const std::uint32_t ipsr = to_thread ? 0 : (frame_xpsr & XPSR_IPSR);
+    // IPSR comes from the frame and must agree with the mode EXC_RETURN names (B1.5.8);
+    // otherwise INVPC, with the frame put back where it was (it is still in place).
+    const std::uint32_t ipsr = frame_xpsr & XPSR_IPSR;
+    if (to_thread != (ipsr == 0))
+        return invpc_on_return(
+            exc_return, fmt::format("stacked IPSR {} does not match a return to {} mode", ipsr,
+                                    to_thread ? "Thread" : "Handler"));
+    // PopStack (B1.5.8): SP = (SP + framesize) OR ((psr<9> AND CCR.STKALIGN) << 2).
+    const bool realigned = (frame_xpsr & XPSR_STKALIGN) && (scs.ccr() & scb::STKALIGN);
+    sp = (sp + 32) | (realigned ? 4u : 0u);
     set_core(ipsr, new_control, msp, psp);
     for (int i = 0; i < 4; ++i) wr(UC_ARM_REG_R0 + i, w[i]);
     wr(UC_ARM_REG_R12, w[4]);
@@ -1328,6 +1412,8 @@ void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
         return;
     }
     wr(UC_ARM_REG_XPSR, (frame_xpsr & ~(XPSR_IPSR | XPSR_STKALIGN)) | ipsr);
+    // XPSR writes leave APSR.GE alone (unicorn.md §2); PopStack restores GE from psr<19:16>.
+    wr(UC_ARM_REG_APSR_G, frame_xpsr);
     set_pc(pc);
     event_register = true;  // ExceptionReturn: SetEventRegister()
     // Sleep-on-exit (B1.5.19): returning to Thread mode with SCR.SLEEPONEXIT set, the core
@@ -1648,6 +1734,17 @@ void CortexM4::Impl::handle_error(uc_err err) {
 }
 
 void CortexM4::Impl::handle_trap() {
+    if (trap_kind == TrapKind::StrexFail) {
+        // The local monitor is in Open Access state: the store is not done, Rd = 1.
+        std::uint8_t b[4] = {};
+        if (!ctx.bus.read_block(trap_pc, b, Initiator::Debugger)) return;
+        const int rd_reg =
+            store_exclusive_status_reg(static_cast<std::uint16_t>(b[0] | (b[1] << 8)),
+                                       static_cast<std::uint16_t>(b[2] | (b[3] << 8)));
+        wr(UC_ARM_REG_R0 + rd_reg, 1);
+        set_pc(trap_pc + 4);
+        return;
+    }
     if (trap_kind == TrapKind::Nocp) {
         raise_fault(FaultClass::UsageFault, scb::NOCP, trap_pc, std::nullopt,
                     fmt::format("NOCP: coprocessor/FPU instruction at {:#010x} (no FPU)", trap_pc));
@@ -1909,7 +2006,13 @@ void CortexM4::on_align_site(const AlignSiteHook* site) {
     auto& I = *impl_;
     if (I.cause != StopCause::None) return;
     const std::uint32_t base = I.rd(site->uc_reg);
-    if ((base & site->mask) == 0) return;
+    if ((base & site->mask) == 0) {
+        std::uint8_t b[4] = {};
+        if (I.ctx.bus.read_block(site->pc, b, Initiator::Debugger))
+            I.exclusive_site(site->pc, static_cast<std::uint16_t>(b[0] | (b[1] << 8)),
+                             static_cast<std::uint16_t>(b[2] | (b[3] << 8)));
+        return;
+    }
     I.cause = StopCause::UnalignedSite;
     I.trap_pc = site->pc;
     I.align_fault_addr = base + static_cast<std::uint32_t>(site->disp);
@@ -2341,9 +2444,11 @@ void CortexM4::set_reg(CoreReg r, std::uint32_t value) {
         case CoreReg::MSP:
         case CoreReg::PSP:
         case CoreReg::PRIMASK:
-        case CoreReg::BASEPRI:
         case CoreReg::FAULTMASK:
             I.write_privileged(uc_reg_of(r), value);
+            break;
+        case CoreReg::BASEPRI:
+            I.write_privileged(uc_reg_of(r), value & 0xF0);  // priority bits [7:4] only
             break;
         case CoreReg::CONTROL: {
             const auto s = I.read_sys();

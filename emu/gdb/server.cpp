@@ -56,6 +56,7 @@ bool Server::accept_connection(bool block) {
     inbox_.clear();
     last_sent_.clear();
     engine_.reset_session();
+    m_.set_debugger_attached(true);  // a guest BKPT now halts to the debugger (C1.5.1)
     return true;
 }
 
@@ -63,6 +64,7 @@ void Server::close_connection() {
     if (conn_fd_ >= 0) {
         ::close(conn_fd_);
         engine_.remove_all_stops();
+        m_.set_debugger_attached(false);  // BKPT is a debug event for the guest again
     }
     conn_fd_ = -1;
 }
