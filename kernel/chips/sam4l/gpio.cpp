@@ -120,14 +120,16 @@ void GpioPin::enable_interrupts(hil::InterruptEdge edge) {
     write(reg(kIer + kClear), mask());
     write(reg(kImr0 + (imr0 ? kSet : kClear)), mask());
     write(reg(kImr1 + (imr1 ? kSet : kClear)), mask());
-    // A flag left from an earlier edge would fire at once.
-    write(reg(kIfr + kClear), mask());
+    // IFRC only clears the flag of a pin whose interrupt is enabled, so a flag left from an
+    // earlier edge is cleared right after IER: a line it raised meanwhile finds no fired pin.
     write(reg(kIer + kSet), mask());
+    write(reg(kIfr + kClear), mask());
 }
 
 void GpioPin::disable_interrupts() {
-    write(reg(kIer + kClear), mask());
+    // Flag first, while IER still lets IFRC clear it.
     write(reg(kIfr + kClear), mask());
+    write(reg(kIer + kClear), mask());
 }
 
 bool GpioPin::is_pending() const {
