@@ -117,6 +117,7 @@ const Case kCases[] = {
     {"ct_excl", {}},
     {"ct_isa", {}},
     {"ct_unaligned_multi", {}},  // F5, fixed by cpu3 (fab3699)
+    {"ct_fault_in_it", {}},      // F9 (rewound faults), fixed by cpu3 (f6207c6)
     {"ct_faults",
      {
          // BKPT with halting debug and DebugMonitor both disabled escalates to HardFault with
@@ -124,11 +125,7 @@ const Case kCases[] = {
          // QEMU 7.2 sets HFSR.FORCED instead.
          {63, "  hfsr=0x40000000", "  hfsr=0x80000000"},
      }},
-};
-INSTANTIATE_TEST_SUITE_P(Coretest, Differential, ::testing::ValuesIn(kCases), case_name);
-
-// tockemu bugs reported in /work/notes/s2/core-findings.md (F<n>), not fixed yet.
-const Case kFindings[] = {
+    // F1, F2, F3, F4, F6, F8: fixed by cpu4 (a511a37).
     {"ct_ge_return", {}},                                    // F1
     {"ct_return_ipsr_thread", {invpc_lr(4, 0xFFFFFFF9u)}},   // F2
     {"ct_return_ipsr_handler", {invpc_lr(4, 0xFFFFFFF1u)}},  // F2
@@ -141,10 +138,6 @@ const Case kFindings[] = {
          {6, "stkalign 0, bit9 set by handler: sp moved=0x00000004",
           "stkalign 0, bit9 set by handler: sp moved=0x00000000"},
      }},
-    {"ct_bfhfnmign",  // F7
-     {},
-     "busfault ignored at priority -1: busfaults=0x00000000\n"
-     "done\n"},
     {"ct_prio_bits",  // F8
      {},
      "ipr 0xff reads=0x000000f0\n"
@@ -156,7 +149,16 @@ const Case kFindings[] = {
      "basepri_max 0x0f over 0 reads=0x00000000\n"
      "basepri 0x0f masks nothing: irq0 taken=0x00000001\n"
      "done\n"},
-    {"ct_fault_in_it", {}},   // F9
+};
+INSTANTIATE_TEST_SUITE_P(Coretest, Differential, ::testing::ValuesIn(kCases), case_name);
+
+// tockemu bugs reported in /work/notes/s2/core-findings.md (F<n>), not fixed yet.
+const Case kFindings[] = {
+    {"ct_bfhfnmign",  // F7
+     {},
+     "busfault ignored at priority -1: busfaults=0x00000000\n"
+     "done\n"},
+    {"ct_div0_in_it", {}},    // F9 (DIVBYZERO part)
     {"ct_fault_locate", {}},  // F10
     {"ct_mpu_retry", {}},     // F9, F10
     {"ct_stir_latency", {}},  // F11 (compatibility, not an ARM ARM violation)
