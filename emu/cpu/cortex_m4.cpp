@@ -458,6 +458,9 @@ struct CortexM4::Impl {
     std::string disassemble_one(std::uint32_t pc);
     std::uint32_t rewind_to_denied_access();
     void restore_itstate(std::uint32_t pc);
+    bool writes_any(const cs_insn& insn, const std::vector<unsigned>& regs);
+    bool ran_up_to(const cs_insn* insn, unsigned from, unsigned to,
+                   const std::vector<unsigned>& regs);
     std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
                                                                     int want_store = -1);
     std::optional<unsigned> index_in_last_tb(std::uint32_t pc);
@@ -1583,7 +1586,14 @@ std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
         return std::nullopt;
     cs_insn* insn = nullptr;
     const std::size_t n = cs_disasm(cs, code.data(), code.size(), last_tb_addr, 0, &insn);
-    std::optional<std::pair<std::uint32_t, unsigned>> found;
+    // Memory instructions of the block whose access (evaluated with today's registers) covers
+    // fault_addr, with the registers their address is computed from.
+    struct Candidate {
+        std::uint32_t pc;
+        unsigned index;
+        std::vector<unsigned> addr_regs;
+    };
+    std::vector<Candidate> matches;
     auto regval = [&](unsigned r, std::uint32_t pc) -> std::uint32_t {
         if (r == ARM_REG_PC) return (pc + 4) & ~3u;
         if (r == ARM_REG_SP) return rd(UC_ARM_REG_SP);
@@ -1592,14 +1602,17 @@ std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
             return rd(UC_ARM_REG_R0 + static_cast<int>(r - ARM_REG_R0));
         return 0;
     };
-    for (std::size_t i = 0; i < n && !found; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         const cs_arm& a = insn[i].detail->arm;
         const auto pc = static_cast<std::uint32_t>(insn[i].address);
         std::uint64_t lo = 0, hi = 0;
         bool mem = false;
+        std::vector<unsigned> addr_regs;
         for (int k = 0; k < a.op_count; ++k) {
             const cs_arm_op& op = a.operands[k];
             if (op.type != ARM_OP_MEM) continue;
+            addr_regs.push_back(op.mem.base);
+            if (op.mem.index != ARM_REG_INVALID) addr_regs.push_back(op.mem.index);
             std::uint32_t ea = regval(op.mem.base, pc);
             if (op.mem.index != ARM_REG_INVALID) {
                 std::uint32_t idx = regval(op.mem.index, pc) << op.mem.lshift;
@@ -1622,10 +1635,10 @@ std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
                 case ARM_INS_STMDB:
                 case ARM_INS_VPUSH:
                 case ARM_INS_VPOP: {
+                    const bool stack = insn[i].id == ARM_INS_PUSH || insn[i].id == ARM_INS_POP;
                     const std::uint32_t base =
-                        (insn[i].id == ARM_INS_PUSH || insn[i].id == ARM_INS_POP)
-                            ? rd(UC_ARM_REG_SP)
-                            : regval(a.operands[0].reg, pc);
+                        stack ? rd(UC_ARM_REG_SP) : regval(a.operands[0].reg, pc);
+                    addr_regs.push_back(stack ? unsigned{ARM_REG_SP} : a.operands[0].reg);
                     lo = std::uint64_t{base} >= 64 ? base - 64 : 0;
                     hi = std::uint64_t{base} + 64;
                     mem = true;
@@ -1635,22 +1648,92 @@ std::optional<std::pair<std::uint32_t, unsigned>> CortexM4::Impl::locate_access(
                     break;
             }
         }
-        if (mem && want_store >= 0) {
-            // Watchpoints: the registers are those before the instruction, so the access is
-            // known exactly for single loads/stores: [ea, ea + access size).
+        if (mem) {
+            // The access of a single load/store is known exactly: [ea, ea + access size), so a
+            // neighbouring access of the same base does not match. want_store >= 0 filters by
+            // direction (watchpoints, refused accesses).
             std::string_view m = insn[i].mnemonic;
             const bool store = m.starts_with("st") || m.starts_with("push");
-            mem = store == (want_store == 1);
+            if (want_store >= 0) mem = store == (want_store == 1);
             if (m.find('.') != std::string_view::npos) m = m.substr(0, m.find('.'));
             if (m.size() > 3 && m.ends_with('t')) m.remove_suffix(1);  // ldrt, strbt, ...
             const bool single = m.starts_with("ldr") || m.starts_with("str");
             if (single && hi == lo + 8 && !m.ends_with('d'))
                 hi = lo + (m.ends_with('b') ? 1 : m.ends_with('h') ? 2 : 4);
         }
-        if (mem && fault_addr >= lo && fault_addr < hi) found = {pc, static_cast<unsigned>(i)};
+        if (mem && fault_addr >= lo && fault_addr < hi)
+            matches.push_back({pc, static_cast<unsigned>(i), std::move(addr_regs)});
+    }
+    // The registers are those before the faulting instruction. An earlier match is stale when
+    // a register of its address was rewritten before the next match ran (an access of the same
+    // direction to the same address would have faulted first); a later match can be a
+    // coincidence of registers not yet rewritten. Both look alike, so a match is passed over only
+    // when every register of its address that is written before the next match was last
+    // written by a simple instruction (MOV, literal LDR) whose result the registers hold now,
+    // i.e. the code between them visibly ran. Otherwise the first match is taken.
+    std::optional<std::pair<std::uint32_t, unsigned>> found;
+    for (std::size_t m = 0; m < matches.size() && !found; ++m) {
+        const Candidate& c = matches[m];
+        const bool passed_over =
+            m + 1 < matches.size() && ran_up_to(insn, c.index, matches[m + 1].index, c.addr_regs);
+        if (!passed_over) found = {c.pc, c.index};
     }
     if (insn) cs_free(insn, n);
     return found;
+}
+
+// Whether the registers show that the instructions between `from` and `to` (exclusive) ran:
+// at least one of `regs` is written there, and the last writer of each such register is an
+// unconditional MOV or literal LDR whose result the register holds now.
+bool CortexM4::Impl::ran_up_to(const cs_insn* insn, unsigned from, unsigned to,
+                               const std::vector<unsigned>& regs) {
+    auto reg_now = [&](unsigned r) -> std::optional<std::uint32_t> {
+        if (r >= ARM_REG_R0 && r <= ARM_REG_R12)
+            return rd(UC_ARM_REG_R0 + static_cast<int>(r - ARM_REG_R0));
+        return std::nullopt;
+    };
+    bool any = false;
+    for (unsigned r : regs) {
+        int last = -1;
+        for (unsigned k = from + 1; k < to; ++k)
+            if (writes_any(insn[k], {r})) last = static_cast<int>(k);
+        if (last < 0) continue;
+        any = true;
+        const cs_insn& w = insn[last];
+        const cs_arm& a = w.detail->arm;
+        if ((a.cc != ARM_CC_AL && a.cc != ARM_CC_INVALID) || a.op_count != 2) return false;
+        const cs_arm_op& src = a.operands[1];
+        std::optional<std::uint32_t> value;
+        if ((w.id == ARM_INS_MOV || w.id == ARM_INS_MOVW) && src.type == ARM_OP_IMM) {
+            value = static_cast<std::uint32_t>(src.imm);
+        } else if (w.id == ARM_INS_MOV && src.type == ARM_OP_REG) {
+            for (unsigned k = static_cast<unsigned>(last) + 1; k < to; ++k)
+                if (writes_any(insn[k], {static_cast<unsigned>(src.reg)})) return false;
+            value = reg_now(static_cast<unsigned>(src.reg));
+        } else if (w.id == ARM_INS_LDR && src.type == ARM_OP_MEM && src.mem.base == ARM_REG_PC &&
+                   src.mem.index == ARM_REG_INVALID) {
+            const std::uint32_t at = ((static_cast<std::uint32_t>(w.address) + 4) & ~3u) +
+                                     static_cast<std::uint32_t>(src.mem.disp);
+            std::uint32_t word = 0;
+            if (read_word(at, word)) value = word;
+        }
+        const auto now = reg_now(r);
+        if (!value || !now || *value != *now) return false;
+    }
+    return any;
+}
+
+// Whether `insn` writes one of `regs` (Capstone register ids), as a destination or by
+// writeback.
+bool CortexM4::Impl::writes_any(const cs_insn& insn, const std::vector<unsigned>& regs) {
+    cs_regs read_regs, write_regs;
+    std::uint8_t n_read = 0, n_write = 0;
+    if (cs_regs_access(cs, &insn, read_regs, &n_read, write_regs, &n_write) != CS_ERR_OK)
+        return true;  // unknown: assume it does
+    for (std::uint8_t w = 0; w < n_write; ++w)
+        for (unsigned r : regs)
+            if (write_regs[w] == r) return true;
+    return false;
 }
 
 void CortexM4::Impl::handle_error(uc_err err) {
@@ -1663,7 +1746,7 @@ void CortexM4::Impl::handle_error(uc_err err) {
             // Unicorn leaves PC at the TB start; the registers reflect the instructions before
             // the faulting one (unicorn.md §5). Find it, and undo the over-counted instructions.
             std::uint32_t fpc = pc;
-            if (auto f = locate_access(fault_addr)) {
+            if (auto f = locate_access(fault_addr, fault_write ? 1 : 0)) {
                 fpc = f->first;
                 if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
                 restore_itstate(fpc);
@@ -1846,7 +1929,7 @@ std::uint32_t CortexM4::Impl::rewind_to_denied_access() {
     if (denied.kind == AccessKind::Write && !denied.old_bytes.empty())
         ctx.bus.write_block(denied.addr, denied.old_bytes, Initiator::Debugger);
     std::uint32_t fpc = rd(UC_ARM_REG_PC);
-    if (auto f = locate_access(denied.addr)) {
+    if (auto f = locate_access(denied.addr, denied.kind == AccessKind::Write ? 1 : 0)) {
         fpc = f->first;
         if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
         restore_itstate(fpc);
@@ -2187,7 +2270,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
                 break;
             case StopCause::PpbDenied: {
                 std::uint32_t fpc = I.rd(UC_ARM_REG_PC);
-                if (auto f = I.locate_access(I.fault_addr)) {
+                if (auto f = I.locate_access(I.fault_addr, I.fault_write ? 1 : 0)) {
                     fpc = f->first;
                     if (I.last_tb_count > f->second) executed_ -= I.last_tb_count - f->second;
                 }
