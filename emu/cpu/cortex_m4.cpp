@@ -459,6 +459,7 @@ struct CortexM4::Impl {
     std::uint32_t rewind_to_denied_access();
     void restore_itstate(std::uint32_t pc);
     bool writes_any(const cs_insn& insn, const std::vector<unsigned>& regs);
+    void ignore_bus_fault(std::uint32_t fpc);
     bool ran_up_to(const cs_insn* insn, unsigned from, unsigned to,
                    const std::vector<unsigned>& regs);
     std::optional<std::pair<std::uint32_t, unsigned>> locate_access(std::uint32_t fault_addr,
@@ -1736,6 +1737,22 @@ bool CortexM4::Impl::writes_any(const cs_insn& insn, const std::vector<unsigned>
     return false;
 }
 
+// CCR.BFHFNMIGN (B3.2.8): at a negative execution priority a precise data BusFault is ignored;
+// the access completes with no effect (a load's destination is UNKNOWN: left as it was) and
+// execution goes on after the instruction, advancing ITSTATE as it would have.
+void CortexM4::Impl::ignore_bus_fault(std::uint32_t fpc) {
+    std::uint8_t b[2] = {};
+    if (!ctx.bus.read_block(fpc, b, Initiator::Debugger)) return;
+    const unsigned hw1 = b[0] | (b[1] << 8);
+    const bool wide = (hw1 >> 11) >= 0x1D;  // 0b11101, 0b11110, 0b11111: 32-bit encodings
+    const std::uint32_t xpsr = rd(UC_ARM_REG_XPSR);
+    std::uint32_t it = ((xpsr >> 25) & 3u) | (((xpsr >> 10) & 0x3Fu) << 2);
+    it = (it & 7u) == 0 ? 0 : ((it & 0xE0u) | ((it << 1) & 0x1Fu));
+    wr(UC_ARM_REG_XPSR, (xpsr & ~XPSR_IT) | ((it & 3u) << 25) | ((it >> 2) << 10) | XPSR_T);
+    ++core.executed_;
+    set_pc(fpc + (wide ? 4 : 2));
+}
+
 void CortexM4::Impl::handle_error(uc_err err) {
     const std::uint32_t pc = rd(UC_ARM_REG_PC);
     switch (err) {
@@ -1746,12 +1763,16 @@ void CortexM4::Impl::handle_error(uc_err err) {
             // Unicorn leaves PC at the TB start; the registers reflect the instructions before
             // the faulting one (unicorn.md §5). Find it, and undo the over-counted instructions.
             std::uint32_t fpc = pc;
+            bool located = false;
             if (auto f = locate_access(fault_addr, fault_write ? 1 : 0)) {
                 fpc = f->first;
+                located = true;
                 if (last_tb_count > f->second) core.executed_ -= last_tb_count - f->second;
                 restore_itstate(fpc);
             }
             set_pc(fpc);
+            if (located && (scs.ccr() & scb::BFHFNMIGN) && exec_priority() < 0)
+                return ignore_bus_fault(fpc);
             raise_fault(FaultClass::BusFault, scb::PRECISERR, fpc, fault_addr,
                         fmt::format("PRECISERR: {} of unmapped address {:#010x}",
                                     fault_write ? "write" : "read", fault_addr));
