@@ -149,6 +149,10 @@ const Case kCases[] = {
      "basepri_max 0x0f over 0 reads=0x00000000\n"
      "basepri 0x0f masks nothing: irq0 taken=0x00000001\n"
      "done\n"},
+    {"ct_bfhfnmign",  // F7, fixed by cpu4 (fab4259)
+     {},
+     "busfault ignored at priority -1: busfaults=0x00000000\n"
+     "done\n"},
     {"ct_fault_locate", {}},  // F10, fixed by cpu4 (07cfdbe)
     {"ct_mpu_retry", {}},     // F9 + F10, fixed by cpu3 (f6207c6) and cpu4 (07cfdbe)
 };
@@ -156,10 +160,6 @@ INSTANTIATE_TEST_SUITE_P(Coretest, Differential, ::testing::ValuesIn(kCases), ca
 
 // tockemu bugs reported in /work/notes/s2/core-findings.md (F<n>), not fixed yet.
 const Case kFindings[] = {
-    {"ct_bfhfnmign",  // F7
-     {},
-     "busfault ignored at priority -1: busfaults=0x00000000\n"
-     "done\n"},
     {"ct_div0_in_it", {}},    // F9 (DIVBYZERO part)
     {"ct_stir_latency", {}},  // F11 (compatibility, not an ARM ARM violation)
 };
