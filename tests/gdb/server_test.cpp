@@ -117,5 +117,41 @@ TEST(GdbServer, DetachRemovesTheDebuggersBreakpointsAndWatchpoints) {
     EXPECT_EQ(s.machine.instructions(), plain.instructions());
 }
 
+// A guest BKPT is a debug event: with a debugger attached it halts the core and gdb sees a
+// SIGTRAP at the BKPT (C1.5.1); once the debugger detaches, the same BKPT escalates to the
+// guest's HardFault again (cpu_debugmon: no DebugMonitor enabled at its first BKPT).
+TEST(GdbServer, GuestBkptHaltsToTheDebuggerOnlyWhileAttached) {
+    Machine machine;
+    machine.load_elf(gdbtest::firmware("tests/firmware/cpu_debugmon.elf"));
+    std::string out;
+    machine.set_semihosting_output([&out](int, std::string_view t) { out += t; });
+    machine.reset();
+    ServerOptions so;
+    so.port = 0;
+    so.wait_for_debugger = true;
+    Server server(machine, so);
+    RunResult result;
+    std::thread runner([&] { result = server.run(kPicosPerSecond); });
+    {
+        Client gdb(server.port());
+        ASSERT_TRUE(gdb.connected());
+        EXPECT_EQ(gdb.ask("?"), "T05thread:1;");
+        const std::string stop = gdb.ask("c");
+        EXPECT_TRUE(stop.starts_with("T05")) << stop;
+        // Halted at the BKPT itself, before the guest's HardFault handler ran.
+        const std::string pc_le = gdb.ask("pf");
+        ASSERT_EQ(pc_le.size(), 8u) << pc_le;
+        const std::uint32_t pc = static_cast<std::uint32_t>(std::stoul(
+            pc_le.substr(6, 2) + pc_le.substr(4, 2) + pc_le.substr(2, 2) + pc_le.substr(0, 2),
+            nullptr, 16));
+        EXPECT_EQ(gdb.ask(fmt::format("m{:x},2", pc)), "01be");  // bkpt #1
+        EXPECT_EQ(out.find("hardfault"), std::string::npos) << out;
+        EXPECT_EQ(gdb.ask("D"), "OK");
+    }
+    runner.join();
+    EXPECT_EQ(result.reason, StopReason::SemihostingExit) << result.message;
+    EXPECT_NE(out.find("no monitor: hardfaults=0x00000001"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace tockemu::gdb
