@@ -226,6 +226,7 @@ struct CortexM4::Impl {
     // ClearExclusiveLocal() on exception entry and return (B1.5.6, B1.5.8). Unicorn's monitor
     // cannot be reset through its API, so the next STREX* fails by trap until an LDREX* runs.
     bool monitor_cleared = true;
+    std::set<std::uint32_t> strex_in_it;  // STREX* sites inside an IT block (no trap possible)
     // An MSR to BASEPRI ran: drop its unimplemented low bits at the next block (B1.4.3).
     bool basepri_mask_pending = false;
     bool privileged_checks_translated = false;  // kernel TBs were translated with the MPU hook
@@ -408,7 +409,7 @@ struct CortexM4::Impl {
     void exclusive_site(std::uint32_t addr, std::uint16_t hw1, std::uint16_t hw2) {
         if (is_load_exclusive(hw1, hw2)) {
             monitor_cleared = false;  // Unicorn's own monitor now holds this LDREX
-        } else if (monitor_cleared && cause == StopCause::None &&
+        } else if (monitor_cleared && cause == StopCause::None && !strex_in_it.contains(addr) &&
                    store_exclusive_status_reg(hw1, hw2) >= 0) {
             cause = StopCause::Trap;
             trap_kind = TrapKind::StrexFail;
@@ -777,8 +778,16 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
         if (insn[i].size != 4 || trap_hooks.contains(a)) continue;
         const auto hw1 = static_cast<std::uint16_t>(insn[i].bytes[0] | (insn[i].bytes[1] << 8));
         const auto hw2 = static_cast<std::uint16_t>(insn[i].bytes[2] | (insn[i].bytes[3] << 8));
-        if (is_load_exclusive(hw1, hw2) || store_exclusive_status_reg(hw1, hw2) >= 0)
-            traps_to_install.emplace_back(a, TrapKind::Exclusive);
+        const bool load = is_load_exclusive(hw1, hw2);
+        if (!load && store_exclusive_status_reg(hw1, hw2) < 0) continue;
+        // Unicorn ignores a stop requested from a code hook inside an IT block (F9 note): a
+        // conditional STREX there follows Unicorn's monitor alone.
+        const arm_cc cc = insn[i].detail->arm.cc;
+        if (!load && cc != ARM_CC_AL && cc != ARM_CC_INVALID) {
+            strex_in_it.insert(a);
+            continue;
+        }
+        traps_to_install.emplace_back(a, TrapKind::Exclusive);
     }
     if (insn) cs_free(insn, n);
     // Bytes Capstone could not decode (UDF, data) count as one instruction per halfword.
