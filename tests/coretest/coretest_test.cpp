@@ -6,7 +6,7 @@
 //
 // Images that show a tockemu bug not fixed yet are in the DISABLED_Findings list (built, not
 // run; --gtest_also_run_disabled_tests runs them); each names its entry in
-// /work/notes/s2/core-findings.md. When cpu3 fixes one, it moves to the enabled list.
+// tests/coretest/README.md (Findings). When cpu3 fixes one, it moves to the enabled list.
 #include <gtest/gtest.h>
 
 #include "differential.hpp"
@@ -158,7 +158,7 @@ const Case kCases[] = {
 };
 INSTANTIATE_TEST_SUITE_P(Coretest, Differential, ::testing::ValuesIn(kCases), case_name);
 
-// tockemu bugs reported in /work/notes/s2/core-findings.md (F<n>), not fixed yet.
+// tockemu bugs reported in tests/coretest/README.md (Findings) (F<n>), not fixed yet.
 const Case kFindings[] = {
     {"ct_div0_in_it", {}},    // F9 (DIVBYZERO part)
     {"ct_stir_latency", {}},  // F11 (compatibility, not an ARM ARM violation)
