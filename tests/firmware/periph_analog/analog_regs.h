@@ -1,5 +1,5 @@
 /* SAM4L ADCIFE, DACC, CRCCU, WDT and EIC registers for the analog replay firmware (offsets from
-   the ASF component headers as listed in /work/shared/reference/sam4l.md and the models'
+   the ASF component headers as listed in ../shared/reference/sam4l.md and the models'
    headers), on top of the upstream-replay helpers (PM masks, Tock's interrupt servicing). */
 #ifndef ANALOG_REGS_H
 #define ANALOG_REGS_H

@@ -1,5 +1,5 @@
 /* SAM4L system-peripheral registers used by the periph_sys test firmware (addresses from
-   /work/shared/reference/sam4l.md §§4-13), plus small NVIC/WFI helpers. */
+   ../shared/reference/sam4l.md §§4-13), plus small NVIC/WFI helpers. */
 #ifndef SAM4L_SYS_H
 #define SAM4L_SYS_H
 #include "testfw.h"

@@ -1,5 +1,5 @@
 /* SAM4L registers used by the upstream-replay firmware (addresses from
-   /work/shared/reference/sam4l.md), and the interrupt pattern of Tock's sam4l chip: the ISR only
+   ../shared/reference/sam4l.md), and the interrupt pattern of Tock's sam4l chip: the ISR only
    disables its NVIC line and leaves it pending; the main loop finds it, runs the driver's handler,
    then clears and re-enables the line (chips/sam4l/src/chip.rs service_pending_interrupts). */
 #ifndef UPSTREAM_REGS_H
