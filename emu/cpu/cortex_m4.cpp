@@ -283,6 +283,8 @@ struct CortexM4::Impl {
     bool check_alignment(const TbInfo& slot, std::uint32_t addr, std::uint32_t size);
     void handle_unaligned_site();
     void refuse_mmio_gap(std::uint32_t addr, unsigned size, AccessKind kind);
+    void refuse_data_access(std::uint32_t addr, AccessKind kind, unsigned size,
+                            const MpuDecision& d, StopCause why);
     void handle_mmio_gap();
     void drop_translations(std::uint32_t addr, std::uint32_t len);
 
@@ -1110,6 +1112,20 @@ std::uint64_t CortexM4::mmio_read(std::uint32_t addr, unsigned size) {
 void CortexM4::Impl::refuse_mmio_gap(std::uint32_t addr, unsigned size, AccessKind kind) {
     denied = {addr, kind, size, MpuDecision{}, {}};
     cause = StopCause::MmioGap;
+    uc_emu_stop(uc);
+}
+
+// A data hook refusing an access (MPU, UNALIGN_TRP). The hook runs before a store, which still
+// happens: the bytes it overwrites are kept so the rewind can put them back.
+void CortexM4::Impl::refuse_data_access(std::uint32_t addr, AccessKind kind, unsigned size,
+                                        const MpuDecision& d, StopCause why) {
+    denied = {addr, kind, size, d, {}};
+    if (kind == AccessKind::Write) {
+        denied.old_bytes.resize(size);
+        if (!ctx.bus.read_block(addr, denied.old_bytes, Initiator::Debugger))
+            denied.old_bytes.clear();
+    }
+    cause = why;
     uc_emu_stop(uc);
 }
 
@@ -2097,18 +2113,10 @@ void CortexM4::on_align_access(int type, std::uint64_t addr, int size) {
     if ((I.cause != StopCause::None && I.cause != StopCause::MpuData) || size <= 1 ||
         (addr & static_cast<unsigned>(size - 1)) == 0)
         return;
-    // ARMv7-M A3.2.1: with UNALIGN_TRP every unaligned halfword/word access faults. The write
-    // hook runs before the store, which still happens: keep the bytes to put them back.
+    // ARMv7-M A3.2.1: with UNALIGN_TRP every unaligned halfword/word access faults.
     const auto a = static_cast<std::uint32_t>(addr);
     const AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : AccessKind::Read;
-    I.denied = {a, kind, static_cast<unsigned>(size), MpuDecision{}, {}};
-    if (kind == AccessKind::Write) {
-        I.denied.old_bytes.resize(static_cast<std::size_t>(size));
-        if (!I.ctx.bus.read_block(a, I.denied.old_bytes, Initiator::Debugger))
-            I.denied.old_bytes.clear();
-    }
-    I.cause = StopCause::Unaligned;
-    uc_emu_stop(I.uc);
+    I.refuse_data_access(a, kind, static_cast<unsigned>(size), MpuDecision{}, StopCause::Unaligned);
 }
 
 void CortexM4::Impl::handle_unaligned() {
@@ -2203,14 +2211,7 @@ void CortexM4::on_mpu_access(int type, std::uint64_t addr, int size) {
     if (d.allowed && size > 1)
         d = I.mpu.check(a + static_cast<std::uint32_t>(size) - 1, kind, privileged, prio);
     if (d.allowed) return;
-    I.denied = {a, kind, static_cast<unsigned>(size), d, {}};
-    if (kind == AccessKind::Write) {
-        I.denied.old_bytes.resize(static_cast<std::size_t>(size));
-        if (!I.ctx.bus.read_block(a, I.denied.old_bytes, Initiator::Debugger))
-            I.denied.old_bytes.clear();
-    }
-    I.cause = StopCause::MpuData;
-    uc_emu_stop(I.uc);
+    I.refuse_data_access(a, kind, static_cast<unsigned>(size), d, StopCause::MpuData);
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -12,33 +12,21 @@
 // NODEVICE at once; a reading that fails later delivers 0 lux (as upstream's ISL29035 driver).
 #include <cstdint>
 
-#include "core/grant.hpp"
-#include "core/syscall_driver.hpp"
-#include "hil/sensors.hpp"
+#include "capsules/shared_reading.hpp"
 
 namespace capsules {
 
-class AmbientLightDriver final : public kernel::SyscallDriver, public hil::AmbientLightClient {
+class AmbientLightDriver final : public SharedReadingDriver, public hil::AmbientLightClient {
   public:
     static constexpr std::uint32_t kDriverNum = 0x60002;
 
     AmbientLightDriver(kernel::Kernel& kernel, hil::AmbientLightSensor& sensor);
-
-    kernel::CommandReturn command(std::uint32_t command_num, std::uint32_t arg1, std::uint32_t arg2,
-                                  kernel::ProcessId pid) override;
-    kernel::Status allocate_grant(kernel::ProcessId pid) override;
     void light_done(hil::Status status, std::uint32_t lux) override;
 
   private:
-    struct App {
-        bool pending;
-    };
-
-    kernel::CommandReturn start_reading(kernel::ProcessId pid);
+    hil::Status start_sensor() override { return sensor_.read_light_intensity(); }
 
     hil::AmbientLightSensor& sensor_;
-    kernel::Grant<App, 1> grant_;
-    bool busy_ = false;
 };
 
 }  // namespace capsules

@@ -3,51 +3,13 @@
 namespace capsules {
 
 HumidityDriver::HumidityDriver(kernel::Kernel& kernel, hil::HumiditySensor& sensor)
-    : sensor_(sensor), grant_(kernel, kDriverNum) {
+    : SharedReadingDriver(kernel, kDriverNum), sensor_(sensor) {
     sensor_.set_humidity_client(this);
 }
 
-kernel::Status HumidityDriver::allocate_grant(kernel::ProcessId pid) {
-    return grant_.enter(pid, [](App&, kernel::GrantKernelData&) {}).status();
-}
-
-kernel::CommandReturn HumidityDriver::command(std::uint32_t command_num, std::uint32_t,
-                                              std::uint32_t, kernel::ProcessId pid) {
-    switch (command_num) {
-        case 0:
-            return kernel::CommandReturn::success();
-        case 1:
-            return start_reading(pid);
-        default:
-            return kernel::CommandReturn::failure(kernel::ErrorCode::NOSUPPORT);
-    }
-}
-
-kernel::CommandReturn HumidityDriver::start_reading(kernel::ProcessId pid) {
-    auto joined = grant_.enter(pid, [](App& app, kernel::GrantKernelData&) {
-        if (app.pending) return false;
-        app.pending = true;
-        return true;
-    });
-    if (!joined.ok()) return kernel::CommandReturn::failure(joined.error());
-    if (!joined.value()) return kernel::CommandReturn::failure(kernel::ErrorCode::BUSY);
-    if (busy_) return kernel::CommandReturn::success();
-    // The sensor is called outside the grant: a callback from inside it may enter every grant.
-    busy_ = true;
-    const hil::Status started = sensor_.read_humidity();
-    if (started.is_ok()) return kernel::CommandReturn::success();
-    busy_ = false;
-    grant_.enter(pid, [](App& app, kernel::GrantKernelData&) { app.pending = false; });
-    return kernel::CommandReturn::failure(started.error());
-}
-
 void HumidityDriver::humidity_done(hil::Status status, std::uint32_t centi_percent) {
-    busy_ = false;
-    grant_.each([&](kernel::ProcessId, App& app, kernel::GrantKernelData& kd) {
-        if (!app.pending) return;
-        app.pending = false;
-        if (status.is_ok()) kd.schedule_upcall(0, centi_percent, 0, 0);
-    });
+    // A failed reading delivers no upcall (as upstream: the upcall has no status).
+    reading_done(status.is_ok(), centi_percent);
 }
 
 }  // namespace capsules

@@ -13,33 +13,21 @@
 // upcall has no status).
 #include <cstdint>
 
-#include "core/grant.hpp"
-#include "core/syscall_driver.hpp"
-#include "hil/sensors.hpp"
+#include "capsules/shared_reading.hpp"
 
 namespace capsules {
 
-class HumidityDriver final : public kernel::SyscallDriver, public hil::HumidityClient {
+class HumidityDriver final : public SharedReadingDriver, public hil::HumidityClient {
   public:
     static constexpr std::uint32_t kDriverNum = 0x60001;
 
     HumidityDriver(kernel::Kernel& kernel, hil::HumiditySensor& sensor);
-
-    kernel::CommandReturn command(std::uint32_t command_num, std::uint32_t arg1, std::uint32_t arg2,
-                                  kernel::ProcessId pid) override;
-    kernel::Status allocate_grant(kernel::ProcessId pid) override;
     void humidity_done(hil::Status status, std::uint32_t centi_percent) override;
 
   private:
-    struct App {
-        bool pending;
-    };
-
-    kernel::CommandReturn start_reading(kernel::ProcessId pid);
+    hil::Status start_sensor() override { return sensor_.read_humidity(); }
 
     hil::HumiditySensor& sensor_;
-    kernel::Grant<App, 1> grant_;
-    bool busy_ = false;
 };
 
 }  // namespace capsules

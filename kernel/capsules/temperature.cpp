@@ -3,51 +3,13 @@
 namespace capsules {
 
 TemperatureDriver::TemperatureDriver(kernel::Kernel& kernel, hil::TemperatureSensor& sensor)
-    : sensor_(sensor), grant_(kernel, kDriverNum) {
+    : SharedReadingDriver(kernel, kDriverNum), sensor_(sensor) {
     sensor_.set_temperature_client(this);
 }
 
-kernel::Status TemperatureDriver::allocate_grant(kernel::ProcessId pid) {
-    return grant_.enter(pid, [](App&, kernel::GrantKernelData&) {}).status();
-}
-
-kernel::CommandReturn TemperatureDriver::command(std::uint32_t command_num, std::uint32_t,
-                                                 std::uint32_t, kernel::ProcessId pid) {
-    switch (command_num) {
-        case 0:
-            return kernel::CommandReturn::success();
-        case 1:
-            return start_reading(pid);
-        default:
-            return kernel::CommandReturn::failure(kernel::ErrorCode::NOSUPPORT);
-    }
-}
-
-kernel::CommandReturn TemperatureDriver::start_reading(kernel::ProcessId pid) {
-    auto joined = grant_.enter(pid, [](App& app, kernel::GrantKernelData&) {
-        if (app.pending) return false;
-        app.pending = true;
-        return true;
-    });
-    if (!joined.ok()) return kernel::CommandReturn::failure(joined.error());
-    if (!joined.value()) return kernel::CommandReturn::failure(kernel::ErrorCode::BUSY);
-    if (busy_) return kernel::CommandReturn::success();
-    // The sensor is called outside the grant: a callback from inside it may enter every grant.
-    busy_ = true;
-    const hil::Status started = sensor_.read_temperature();
-    if (started.is_ok()) return kernel::CommandReturn::success();
-    busy_ = false;
-    grant_.enter(pid, [](App& app, kernel::GrantKernelData&) { app.pending = false; });
-    return kernel::CommandReturn::failure(started.error());
-}
-
 void TemperatureDriver::temperature_done(hil::Status status, std::int32_t centi_celsius) {
-    busy_ = false;
-    grant_.each([&](kernel::ProcessId, App& app, kernel::GrantKernelData& kd) {
-        if (!app.pending) return;
-        app.pending = false;
-        if (status.is_ok()) kd.schedule_upcall(0, static_cast<std::uint32_t>(centi_celsius), 0, 0);
-    });
+    // A failed reading delivers no upcall (as upstream: the upcall has no status).
+    reading_done(status.is_ok(), static_cast<std::uint32_t>(centi_celsius));
 }
 
 }  // namespace capsules

@@ -12,33 +12,21 @@
 // once; a reading that fails later delivers no upcall (as upstream: the upcall has no status).
 #include <cstdint>
 
-#include "core/grant.hpp"
-#include "core/syscall_driver.hpp"
-#include "hil/sensors.hpp"
+#include "capsules/shared_reading.hpp"
 
 namespace capsules {
 
-class TemperatureDriver final : public kernel::SyscallDriver, public hil::TemperatureClient {
+class TemperatureDriver final : public SharedReadingDriver, public hil::TemperatureClient {
   public:
     static constexpr std::uint32_t kDriverNum = 0x60000;
 
     TemperatureDriver(kernel::Kernel& kernel, hil::TemperatureSensor& sensor);
-
-    kernel::CommandReturn command(std::uint32_t command_num, std::uint32_t arg1, std::uint32_t arg2,
-                                  kernel::ProcessId pid) override;
-    kernel::Status allocate_grant(kernel::ProcessId pid) override;
     void temperature_done(hil::Status status, std::int32_t centi_celsius) override;
 
   private:
-    struct App {
-        bool pending;
-    };
-
-    kernel::CommandReturn start_reading(kernel::ProcessId pid);
+    hil::Status start_sensor() override { return sensor_.read_temperature(); }
 
     hil::TemperatureSensor& sensor_;
-    kernel::Grant<App, 1> grant_;
-    bool busy_ = false;
 };
 
 }  // namespace capsules

@@ -9,10 +9,12 @@
 // tests/coretest/README.md (Findings). When cpu3 fixes one, it moves to the enabled list.
 #include <gtest/gtest.h>
 
-#include "differential.hpp"
+#include "tests/differential.hpp"
 
 namespace tockemu::coretest {
 namespace {
+
+using namespace difftest;
 
 struct Case {
     const char* name;

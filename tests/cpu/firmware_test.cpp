@@ -17,61 +17,26 @@
 #include <string>
 
 #include "emu/machine/machine.hpp"
+#include "tests/differential.hpp"
 
 namespace tockemu {
 namespace {
 
+// The images of this folder are tests/firmware/cpu_<name>.elf.
+std::string image(const std::string& name) {
+    return "cpu_" + name;
+}
 std::filesystem::path firmware(const std::string& name) {
-    // TOCKEMU_TEST_FIRMWARE_DIR overrides the build's firmware directory (handy when the
-    // firmware was built in a separate tree).
-    if (const char* d = std::getenv("TOCKEMU_TEST_FIRMWARE_DIR"))
-        return std::filesystem::path(d) / ("cpu_" + name + ".elf");
-    return std::filesystem::path(TOCKEMU_FIRMWARE_DIR) / "tests/firmware" /
-           ("cpu_" + name + ".elf");
+    return difftest::firmware(image(name));
 }
-
-struct FwRun {
-    std::string out;
-    int exit_code = -1;
-    StopReason reason = StopReason::TimeLimit;
-    std::uint64_t instructions = 0;
-    std::string message;
-};
-
-FwRun run_tockemu(const std::string& name, Picos limit = picos_from_ms(2000)) {
-    Machine m;
-    FwRun r;
-    m.set_semihosting_output([&](int, std::string_view t) { r.out.append(t); });
-    m.load_elf(firmware(name));
-    m.reset();
-    const RunResult res = m.run_until(limit);
-    r.exit_code = res.exit_code;
-    r.reason = res.reason;
-    r.message = res.message;
-    r.instructions = m.instructions();
-    return r;
+using difftest::FwRun;
+FwRun run_tockemu(const std::string& name) {
+    return difftest::run_tockemu(image(name));
 }
-
-bool have_qemu() {
-    return std::system("command -v qemu-system-arm >/dev/null 2>&1") == 0;
-}
-
 FwRun run_qemu(const std::string& name) {
-    FwRun r;
-    const std::string cmd =
-        "timeout 20 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none -icount "
-        "shift=0 "
-        "-semihosting-config enable=on,target=native -kernel '" +
-        firmware(name).string() + "' 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return difftest::run_qemu(image(name));
 }
+using difftest::have_qemu;
 
 class Differential : public ::testing::TestWithParam<const char*> {};
 

@@ -1,8 +1,8 @@
 #pragma once
-// Runs one coretest firmware image (tests/firmware/coretest/ct_*.c) on tockemu through the
-// Machine API and on qemu-system-arm -M mps2-an386 (a Cortex-M4 with flash at 0 and SRAM at
-// 0x20000000, like the SAM4L), the way tests/cpu/firmware_test.cpp does, and compares the
-// printed lines.
+// Runs one bare-metal test image (<build>/firmware/tests/firmware/<name>.elf: the cpu_* and
+// ct_* images) on tockemu through the Machine API and on qemu-system-arm -M mps2-an386 (a
+// Cortex-M4 with flash at 0 and SRAM at 0x20000000, like the SAM4L), for tests that compare the
+// printed lines (tests/cpu, tests/coretest).
 //
 // QEMU runs with -icount shift=0 so that its SysTick follows instructions, not host time.
 // Semihosting output goes to a stdio chardev: by default QEMU writes it to stderr, mixed with
@@ -20,7 +20,7 @@
 
 #include "emu/machine/machine.hpp"
 
-namespace tockemu::coretest {
+namespace tockemu::difftest {
 
 inline std::filesystem::path firmware(const std::string& name) {
     if (const char* d = std::getenv("TOCKEMU_TEST_FIRMWARE_DIR"))
@@ -98,4 +98,4 @@ inline std::string first_difference(const std::vector<std::string>& ours,
     return "";
 }
 
-}  // namespace tockemu::coretest
+}  // namespace tockemu::difftest
