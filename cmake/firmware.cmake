@@ -13,6 +13,11 @@ ExternalProject_Add(firmware
   CMAKE_ARGS
     -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/arm-none-eabi.cmake
     -DCMAKE_BUILD_TYPE=Release
+    # No compiler launcher: ccache's base_dir rewrites source paths to relative ones, which
+    # -ffile-prefix-map then misses, so __FILE__ strings (and the kernel's size) would depend
+    # on where the tree lives.
+    -DCMAKE_C_COMPILER_LAUNCHER=
+    -DCMAKE_CXX_COMPILER_LAUNCHER=
     -DTOCKEMU_SOURCE_DIR=${CMAKE_SOURCE_DIR}
     -DTOCKEMU_ELF2TBF=${CMAKE_BINARY_DIR}/tools/elf2tbf
   BUILD_ALWAYS ON
