@@ -10,6 +10,7 @@ function(tockemu_require_pkg var module debian_pkg)
   if(NOT ${var}_FOUND)
     message(FATAL_ERROR "${module} not found: install the Debian package '${debian_pkg}'")
   endif()
+  set(${var}_VERSION "${${var}_VERSION}" PARENT_SCOPE)
 endfunction()
 
 function(tockemu_require_cmake_pkg name debian_pkg)
@@ -20,6 +21,14 @@ function(tockemu_require_cmake_pkg name debian_pkg)
 endfunction()
 
 tockemu_require_pkg(UNICORN unicorn libunicorn-dev)
+# Unicorn < 2.1 sends every RAM store down its notdirty slow path; emu/cpu/uc_fastpath.hpp
+# interposes the functions involved (checked again, exactly, at run time).
+if(UNICORN_VERSION VERSION_LESS 2.1)
+  set(TOCKEMU_UC_INTERPOSE ON)
+else()
+  set(TOCKEMU_UC_INTERPOSE OFF)
+endif()
+message(STATUS "Unicorn ${UNICORN_VERSION}: store fast path by interposition ${TOCKEMU_UC_INTERPOSE}")
 tockemu_require_pkg(CAPSTONE capstone libcapstone-dev)
 tockemu_require_cmake_pkg(fmt libfmt-dev)
 tockemu_require_cmake_pkg(spdlog libspdlog-dev)

@@ -15,6 +15,7 @@ struct BenchOptions {
     std::uint64_t iterations = 0;        // 0 = each benchmark's default (~200M instructions)
     bool qemu = true;                    // also run the reference on QEMU
     unsigned repeat = 1;                 // runs per configuration (best is reported)
+    std::filesystem::path kernel;        // `system`: a kernel to compare with ours
 };
 
 using BenchFn = int (*)(const BenchOptions& options);
@@ -29,6 +30,13 @@ bool register_benchmark(const Benchmark& b);
 const std::vector<Benchmark>& benchmarks();
 
 // Helpers shared by benchmark files.
+struct QemuRun {
+    bool ok = false;     // exited with status 0
+    double seconds = 0;  // wall time, start-up included
+    std::string output;  // what it printed (semihosting, stderr)
+};
+// Runs `elf` on qemu-system-arm -M mps2-an386 with semihosting and `extra_args`.
+QemuRun run_qemu(const std::filesystem::path& elf, const std::string& extra_args);
 double seconds_since(std::uint64_t start_ns);
 std::uint64_t now_ns();  // host monotonic clock (benchmarks only; never used in emulation)
 

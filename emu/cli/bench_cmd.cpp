@@ -1,6 +1,8 @@
 // `tockemu bench [NAME...] [--iterations N] [--no-qemu] [--repeat N] [--firmware-dir DIR]`
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 
 #include "emu/cli/bench.hpp"
 #include "emu/cli/command.hpp"
+#include "emu/cpu/uc_fastpath.hpp"
 
 namespace tockemu::cli {
 
@@ -32,6 +35,8 @@ int bench(const std::vector<std::string>& args) {
         "no-qemu", "skip the QEMU reference runs")(
         "repeat", po::value(&o.repeat), "runs per configuration, best reported (default 1)")(
         "firmware-dir", po::value(&dir), "directory holding bench_*.elf")(
+        "kernel", po::value(&o.kernel),
+        "system: a Tock kernel ELF to run beside ours (default: ../shared/upstream/hail.elf)")(
         "name", po::value(&names)->composing(), "benchmarks to run (default: all)");
     po::positional_options_description pos;
     pos.add("name", -1);
@@ -56,6 +61,7 @@ int bench(const std::vector<std::string>& args) {
     o.firmware_dir = dir;
     o.qemu = !vm.count("no-qemu");
     if (o.repeat == 0) o.repeat = 1;
+    fmt::print("{}\n", ucfast::status().text);
     int status = 0;
     for (const auto& b : list) {
         if (!names.empty() && std::find(names.begin(), names.end(), b.name) == names.end())
@@ -85,6 +91,23 @@ std::uint64_t now_ns() {
                                           std::chrono::steady_clock::now().time_since_epoch())
                                           .count());
 }
+QemuRun run_qemu(const std::filesystem::path& elf, const std::string& extra_args) {
+    QemuRun r;
+    const std::string cmd = fmt::format(
+        "qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none {} "
+        "-semihosting-config enable=on,target=native -kernel '{}' 2>&1",
+        extra_args, elf.string());
+    const std::uint64_t t0 = now_ns();
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+    r.ok = pclose(p) == 0;
+    r.seconds = seconds_since(t0);
+    return r;
+}
+
 double seconds_since(std::uint64_t start_ns) {
     return static_cast<double>(now_ns() - start_ns) / 1e9;
 }

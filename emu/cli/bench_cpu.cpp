@@ -42,22 +42,14 @@ Measured run_tockemu(const std::filesystem::path& elf, std::uint32_t iterations)
     return r;
 }
 
-Measured run_qemu(const std::filesystem::path& elf, std::uint32_t iterations, bool icount) {
+Measured run_qemu_loop(const std::filesystem::path& elf, std::uint32_t iterations, bool icount) {
+    const QemuRun q =
+        run_qemu(elf, fmt::format("{} -device loader,addr={:#x},data={},data-len=4",
+                                  icount ? "-icount shift=0" : "", kIterationsAddr, iterations));
     Measured r;
-    const std::string cmd = fmt::format(
-        "qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none {} "
-        "-semihosting-config enable=on,target=native -kernel '{}' "
-        "-device loader,addr={:#x},data={},data-len=4 2>&1",
-        icount ? "-icount shift=0" : "", elf.string(), kIterationsAddr, iterations);
-    const std::uint64_t t0 = now_ns();
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-    const int status = pclose(p);
-    r.seconds = seconds_since(t0);
-    r.ok = status == 0;
+    r.seconds = q.seconds;
+    r.output = q.output;
+    r.ok = q.ok;
     return r;
 }
 
@@ -90,8 +82,9 @@ int run_loop(const BenchOptions& o, const char* image, std::uint32_t default_ite
     fmt::print("  tockemu (deterministic clock)   {:8.3f} s  {:8.1f} MIPS\n", ours.seconds, mips);
     if (!o.qemu) return 0;
     for (const bool icount : {false, true}) {
-        const Measured start = best_of(o.repeat, [&] { return run_qemu(elf, 1, icount); });
-        const Measured q = best_of(o.repeat, [&] { return run_qemu(elf, iterations, icount); });
+        const Measured start = best_of(o.repeat, [&] { return run_qemu_loop(elf, 1, icount); });
+        const Measured q =
+            best_of(o.repeat, [&] { return run_qemu_loop(elf, iterations, icount); });
         if (!q.ok || q.output != ours.output) {
             fmt::print("  qemu {:<26} failed or printed something else:\n{}\n",
                        icount ? "-icount shift=0" : "(TCG)", q.output);

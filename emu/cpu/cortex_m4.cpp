@@ -15,6 +15,7 @@
 
 #include "emu/cpu/align_scan.hpp"
 #include "emu/cpu/semihosting.hpp"
+#include "emu/cpu/uc_fastpath.hpp"
 #include "emu/mpu/mpu.hpp"
 
 namespace tockemu {
@@ -76,6 +77,9 @@ struct TbInfo {
     std::uint32_t align = 0;
 };
 static_assert(sizeof(TbInfo) == 16);
+// TbInfo::align of a block that is one unconditional branch to itself (`b .`, `b.w .`): it has
+// no alignment checks, and the block hook's slow path fast-forwards it (on_block_slow).
+constexpr std::uint32_t kSpinBlock = 0xFFFFFFFF;
 
 struct MmioRange {
     CortexM4* core;
@@ -202,7 +206,7 @@ struct CoreState {
     std::uint32_t r[4], r12, lr, pc, xpsr;
 };
 
-struct CortexM4::Impl {
+struct CortexM4::Impl final : ucfast::UserPolicy {
     CortexM4& core;
     MachineContext& ctx;
     ExceptionState& exc;
@@ -271,6 +275,7 @@ struct CortexM4::Impl {
     std::vector<std::vector<AlignCheck>> align_pool;
     std::vector<std::uint32_t> align_free;
     std::vector<AlignCheck> decoded_checks;              // of the block decode_tb saw last
+    bool decoded_spin = false;                           // that block is `b .` (kSpinBlock)
     std::map<std::uint32_t, AlignSiteHook> align_sites;  // every site seen, by address
     // (literal pool word, block): a Static verdict rests on that word staying as it was.
     std::set<std::pair<std::uint32_t, std::uint32_t>> literal_blocks;
@@ -294,8 +299,25 @@ struct CortexM4::Impl {
     bool align_wanted() const { return (scs.ccr() & scb::UNALIGN_TRP) != 0; }
     void update_align_hook();
 
-    // MPU enforcement: the data hook exists only while unprivileged code runs.
+    // MPU enforcement: the data hook exists only while unprivileged code runs, unless the
+    // Unicorn 2.0.1 fast path (uc_fastpath.hpp) is on: then the TLB enforces it for
+    // unprivileged code (translate() below decides per 1 KiB page) and only privileged checks
+    // (PRIVDEFENA off, restrictive regions) still use the hook.
     uc_hook mpu_hook = 0;
+    std::unique_ptr<ucfast::Engine> fast;
+    std::uint64_t user_tlb_mpu = UINT64_MAX;  // Mpu::generation() the unprivileged TLB reflects
+    bool user_tlb_setmpend = false;           // CCR.USERSETMPEND it reflects
+    bool tlb_mpu() const { return fast != nullptr; }
+    ucfast::PageVerdict translate(std::uint32_t addr, ucfast::Access kind,
+                                  bool negative_priority) override;
+    void sync_user_tlb();
+    bool mpu_hook_wanted() const {
+        return privileged_checks_translated ||
+               (!tlb_mpu() && (unprivileged || mpu_checks_active()));
+    }
+    void handle_tlb_denial(const ucfast::Denial& d);
+    unsigned access_size_at(std::uint32_t pc);
+    void report_mpu_data(std::uint32_t fpc);
     bool unprivileged = false;  // shadow of (thread mode && CONTROL.nPRIV) at the last stop
     struct Denied {
         std::uint32_t addr;
@@ -565,6 +587,8 @@ CortexM4::CortexM4(MachineContext& ctx, ExceptionState& exceptions, Scs& scs, Mp
         CS_ERR_OK)
         throw std::runtime_error("capstone: cannot open a Thumb disassembler");
     cs_option(I.cs, CS_OPT_DETAIL, CS_OPT_ON);
+    if (ucfast::status().enabled) I.fast = std::make_unique<ucfast::Engine>(I.uc, &I);
+    spdlog::debug("{}", ucfast::status().text);
 
     uc_hook h;
     uc_hook_add(I.uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(tramp_block), this, 1, 0);
@@ -594,6 +618,7 @@ CortexM4::CortexM4(MachineContext& ctx, ExceptionState& exceptions, Scs& scs, Mp
 }
 
 CortexM4::~CortexM4() {
+    impl_->fast.reset();
     if (impl_->uc) uc_close(impl_->uc);
     if (impl_->cs) cs_close(&impl_->cs);
 }
@@ -611,6 +636,7 @@ void CortexM4::map_bus() {
         if (uc_mem_map_ptr(I.uc, m->base, size, perms, m->bytes.data()) != UC_ERR_OK)
             throw std::runtime_error(
                 fmt::format("unicorn: cannot map memory {} at {:#010x}", m->name, m->base));
+        if (I.fast) I.fast->add_ram(m->base, m->bytes.data(), size, !is_flash);
     }
     // Devices: whole 1 KiB pages (Unicorn's granularity), merged; accesses between devices on a
     // mapped page are answered by the bus (bus error => logged, read as zero).
@@ -704,7 +730,7 @@ void CortexM4::Impl::drop_translations(std::uint32_t addr, std::uint32_t len) {
 }
 
 void CortexM4::Impl::clear_slot(TbInfo& slot) {
-    if (slot.align) {
+    if (slot.align && slot.align != kSpinBlock) {
         align_pool[slot.align - 1].clear();
         align_free.push_back(slot.align - 1);
     }
@@ -715,6 +741,10 @@ void CortexM4::Impl::set_slot(TbInfo& slot, std::uint32_t addr, std::uint32_t si
                               std::uint32_t count) {
     clear_slot(slot);
     slot = {addr, static_cast<std::uint16_t>(size), static_cast<std::uint16_t>(count)};
+    if (decoded_spin) {
+        slot.align = kSpinBlock;
+        return;
+    }
     if (decoded_checks.empty()) return;
     if (align_free.empty()) {
         align_free.push_back(static_cast<std::uint32_t>(align_pool.size()));
@@ -777,6 +807,11 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
         }
     }
     classify_alignment_sites(addr, insn, n);
+    // A block that is one branch to itself: B (T2) 0xE7FE or B.W (T4) 0xF7FF 0xBFFE.
+    decoded_spin = n == 1 && decoded_bytes == size &&
+                   ((size == 2 && insn[0].bytes[0] == 0xFE && insn[0].bytes[1] == 0xE7) ||
+                    (size == 4 && insn[0].bytes[0] == 0xFF && insn[0].bytes[1] == 0xF7 &&
+                     insn[0].bytes[2] == 0xFE && insn[0].bytes[3] == 0xBF));
     // LDREX*/STREX* sites get a code hook so that a STREX after an exception entry or return
     // fails (local monitor, see monitor_cleared). An alignment hook at the same site does both.
     for (std::size_t i = 0; i < n; ++i) {
@@ -897,8 +932,7 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             I.privilege_check = false;
             // Privilege or MPU configuration changed: restart re-arms the MPU hooks if needed.
             const bool priv_checks = I.mpu.enabled() && I.mpu.privileged_checks_needed();
-            stop = I.is_unprivileged() != I.unprivileged ||
-                   (I.mpu_checks_active() && !I.mpu_hook) ||
+            stop = I.is_unprivileged() != I.unprivileged || (I.mpu_hook_wanted() && !I.mpu_hook) ||
                    (priv_checks && !I.privileged_checks_translated) ||
                    I.fetch_checks_wanted() != I.fetch_checks ||
                    I.align_wanted() != (I.align_hook != 0);
@@ -931,6 +965,15 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             return false;
         }
         slot.fetch_ok = I.fetch_gen;
+    }
+    if (slot.align == kSpinBlock) [[unlikely]] {
+        // `b .` changes nothing but the count until the next look (an interrupt, an event, a
+        // limit): run the iterations up to there at once, as many as one at a time would.
+        // Not with breakpoints or watchpoints, which look at every iteration.
+        if (I.breakpoints.empty() && I.watches.empty() && stop_at_ > executed_ + slot.count &&
+            stop_at_ != UINT64_MAX)
+            executed_ = stop_at_ - slot.count;
+        return true;
     }
     if (slot.align && !I.check_alignment(slot, addr, size)) return false;
     return true;
@@ -988,6 +1031,18 @@ bool CortexM4::on_write_prot(std::uint64_t addr, int size, std::int64_t value) {
     // A CPU store into flash: the flash controller's page buffer takes it (the write to the
     // read-only mapping itself is discarded by Unicorn when we return true).
     const auto a = static_cast<std::uint32_t>(addr);
+    // Unicorn raises this before its TLB fill, so with the TLB fast path (no MPU data hook)
+    // an unprivileged store to flash is checked here; refused, it is discarded.
+    if (I.tlb_mpu() && I.unprivileged && I.mpu.enabled()) {
+        std::uint32_t bad = a;
+        const MpuDecision d = I.mpu.check_access(a, static_cast<unsigned>(size), AccessKind::Write,
+                                                 false, I.cached_prio, &bad);
+        if (!d.allowed) {
+            I.refuse_data_access(bad, AccessKind::Write, static_cast<unsigned>(size), d,
+                                 StopCause::MpuData);
+            return true;
+        }
+    }
     I.sync_clock();
     if (!I.ctx.bus.write(a, static_cast<std::uint32_t>(value), static_cast<unsigned>(size),
                          Initiator::Cpu)) {
@@ -1587,7 +1642,12 @@ void CortexM4::Impl::handle_interrupt() {
         case 8:
             exception_return(pc | 1);
             return;  // EXCP_EXCEPTION_EXIT: PC = EXC_RETURN & ~1
-        case 4: {    // EXCP_DATA_ABORT: Unicorn's own alignment check of LDREX/LDREXH (MO_ALIGN)
+        case 4: {    // EXCP_DATA_ABORT: the TLB refused an unprivileged access (translate()),
+                     // or Unicorn's own alignment check of LDREX/LDREXH (MO_ALIGN)
+            if (auto d = fast ? fast->take_denial() : std::nullopt) {
+                handle_tlb_denial(*d);
+                return;
+            }
             if (auto i = index_in_last_tb(pc); i && last_tb_count > *i)
                 core.executed_ -= last_tb_count - *i;
             raise_fault(FaultClass::UsageFault, scb::UNALIGNED, pc, std::nullopt,
@@ -2021,7 +2081,11 @@ void CortexM4::Impl::handle_mmio_gap() {
 }
 
 void CortexM4::Impl::handle_mpu_data() {
-    const std::uint32_t fpc = rewind_to_denied_access();
+    report_mpu_data(rewind_to_denied_access());
+}
+
+// A MemManage fault for the access in `denied`, made by the instruction at `fpc`.
+void CortexM4::Impl::report_mpu_data(std::uint32_t fpc) {
     const MpuDecision& d = denied.decision;
     if (ctx.events.active()) {
         MpuDeniedEvent ev{fpc,
@@ -2055,6 +2119,100 @@ void CortexM4::Impl::handle_mpu_data() {
                             d.reason));
 }
 
+// ---- MPU in the TLB (Unicorn 2.0.1 fast path, uc_fastpath.hpp) ----
+
+namespace {
+constexpr std::uint32_t kTlbPage = 0x400;  // Unicorn's ARM TARGET_PAGE_SIZE
+constexpr std::uint32_t kPpbStart = 0xE0000000u, kPpbEnd = 0xE0100000u, kStir = 0xE000EF00u;
+}  // namespace
+
+// An unprivileged access to the page holding `addr`: what QEMU's TLB may cache for the page.
+ucfast::PageVerdict CortexM4::Impl::translate(std::uint32_t addr, ucfast::Access kind,
+                                              bool negative_priority) {
+    using ucfast::Access;
+    ucfast::PageVerdict v;
+    const std::uint32_t page = addr & ~(kTlbPage - 1);
+    // The Private Peripheral Bus is privileged-only (B3.2.1), except a write to STIR when
+    // CCR.USERSETMPEND is set: that page is checked access by access.
+    if (addr >= kPpbStart && addr < kPpbEnd) {
+        v.read = v.write = false;
+        if (kind == Access::Fetch) return v;
+        if (page == (kStir & ~(kTlbPage - 1)) && (scs.ccr() & scb::USERSETMPEND)) {
+            v.whole_page = false;
+            v.deny = !(kind == Access::Write && addr == kStir);
+            v.write = !v.deny;
+            return v;
+        }
+        v.deny = true;
+        return v;
+    }
+    if (!mpu.enabled()) return v;
+    // Only a negative priority matters to the MPU (HFNMIENA).
+    const int prio = negative_priority ? -1 : 0;
+    const auto r = mpu.uniform(page, kTlbPage, AccessKind::Read, false, prio);
+    const auto w = mpu.uniform(page, kTlbPage, AccessKind::Write, false, prio);
+    v.read = r.value_or(false);
+    v.write = w.value_or(false);
+    if (kind == Access::Fetch) return v;  // fetches are checked per block (on_block_slow)
+    const bool write = kind == Access::Write;
+    const std::optional<bool>& u = write ? w : r;
+    v.whole_page = u.has_value();
+    v.deny =
+        u ? !*u
+          : !mpu.check(addr, write ? AccessKind::Write : AccessKind::Read, false, prio).allowed;
+    // QEMU uses the filled entry for the access itself: it must permit it.
+    if (!v.deny) (write ? v.write : v.read) = true;
+    return v;
+}
+
+// The unprivileged TLB entries rest on the MPU configuration and CCR.USERSETMPEND; both change
+// only in privileged code, which reaches unprivileged code only through a stop.
+void CortexM4::Impl::sync_user_tlb() {
+    if (!fast) return;
+    const bool setmpend = (scs.ccr() & scb::USERSETMPEND) != 0;
+    if (mpu.generation() == user_tlb_mpu && setmpend == user_tlb_setmpend) return;
+    user_tlb_mpu = mpu.generation();
+    user_tlb_setmpend = setmpend;
+    fast->flush_user();
+}
+
+// The TLB refused an unprivileged access. QEMU aborted it before it happened and put PC and
+// ITSTATE back at the instruction, so only the block hook's count needs correcting.
+void CortexM4::Impl::handle_tlb_denial(const ucfast::Denial& d) {
+    const std::uint32_t pc = rd(UC_ARM_REG_PC);
+    if (auto i = index_in_last_tb(pc); i && last_tb_count > *i)
+        core.executed_ -= last_tb_count - *i;
+    const bool write = d.kind == ucfast::Access::Write;
+    if (d.addr >= kPpbStart && d.addr < kPpbEnd) {
+        raise_fault(FaultClass::BusFault, scb::PRECISERR, pc, d.addr,
+                    fmt::format("PRECISERR: unprivileged {} of {:#010x} in the System Control "
+                                "Space",
+                                write ? "write" : "read", d.addr));
+        return;
+    }
+    const AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
+    denied = {d.addr, kind, access_size_at(pc), mpu.check(d.addr, kind, false, cached_prio), {}};
+    report_mpu_data(pc);
+}
+
+// The size of one memory access of the load/store at `pc` (an element of LDM/STM/LDRD).
+unsigned CortexM4::Impl::access_size_at(std::uint32_t pc) {
+    std::uint8_t code[4] = {};
+    if (!ctx.bus.read_block(pc, code, Initiator::Debugger)) return 4;
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code, sizeof code, pc, 1, &insn);
+    if (n == 0) return 4;
+    std::string m = insn[0].mnemonic;
+    cs_free(insn, n);
+    if (m.starts_with("tbb")) return 1;
+    if (m.starts_with("tbh")) return 2;
+    if (!m.starts_with("ldr") && !m.starts_with("str")) return 4;
+    m = m.substr(3);
+    if (m.starts_with("ex")) m = m.substr(2);
+    if (m.starts_with("s")) m = m.substr(1);
+    return m.starts_with("b") ? 1 : m.starts_with("h") ? 2 : 4;
+}
+
 namespace {
 void tramp_mpu(uc_engine*, uc_mem_type type, std::uint64_t addr, int size, std::int64_t, void* ud) {
     static_cast<CortexM4*>(ud)->on_mpu_access(type, addr, size);
@@ -2076,8 +2234,9 @@ void CortexM4::Impl::update_mpu_hook() {
         privileged_checks_translated = true;
         drop_all_code();
     }
-    // Unprivileged code always runs with it: it also refuses PPB accesses.
-    const bool want = unprivileged || mpu_checks_active() || privileged_checks_translated;
+    // Without the TLB fast path unprivileged code always runs with it: it also refuses PPB
+    // accesses (with it, translate() does).
+    const bool want = mpu_hook_wanted();
     if (want && !mpu_hook) {
         uc_hook_add(uc, &mpu_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                     reinterpret_cast<void*>(tramp_mpu), &core, 1, 0);
@@ -2279,7 +2438,12 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
         I.arm_fetch_checks();
         I.cause = StopCause::None;
         const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
-        const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
+        I.sync_user_tlb();
+        uc_err err;
+        {
+            ucfast::Engine::Scope scope(I.fast.get());
+            err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
+        }
         spdlog::trace("run slice from {:#010x}: cause {} err {} now pc={:#010x} insns={}", pc,
                       static_cast<int>(I.cause), static_cast<int>(err), I.rd(UC_ARM_REG_PC),
                       executed_);
@@ -2449,7 +2613,12 @@ RunResult CortexM4::step_one() {
     // translated before (by the free run) would run whole. Retranslate the one at PC.
     uc_ctl_remove_cache(I.uc, pc, std::uint64_t{pc} + 2);
     I.in_block_left = 0;  // set again below; the block hook must only count here
-    const uc_err err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 1);
+    I.sync_user_tlb();
+    uc_err err;
+    {
+        ucfast::Engine::Scope scope(I.fast.get());
+        err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 1);
+    }
     // The block hook counted the whole block; one instruction retired (none if it faulted).
     executed_ = before + retired;
     // Where the free run's block stands now: a stop handler below (exception entry or
@@ -2533,6 +2702,10 @@ RunResult CortexM4::step_one() {
         return {StopReason::SemihostingExit, I.exit_code, {}};
     }
     return {StopReason::Step, 0, {}};
+}
+
+std::uint64_t CortexM4::slow_stores() const {
+    return impl_->fast ? impl_->fast->slow_collections() : 0;
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class CortexM4 {
     std::uint32_t reg(CoreReg r);
     void set_reg(CoreReg r, std::uint32_t value);
     std::uint64_t instructions() const { return executed_; }
+    std::uint64_t slow_stores() const;  // see Machine::slow_stores
     const std::uint64_t* instruction_counter() const { return &executed_; }
     bool locked_up() const { return locked_up_; }
     bool sleeping() const { return sleeping_; }

@@ -254,6 +254,9 @@ bool Machine::write_memory(std::uint32_t addr, std::span<const std::uint8_t> in)
 std::uint64_t Machine::instructions() const {
     return impl_->core->instructions();
 }
+std::uint64_t Machine::slow_stores() const {
+    return impl_->core->slow_stores();
+}
 Clock& Machine::clock() {
     return impl_->clock;
 }

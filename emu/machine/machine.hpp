@@ -116,6 +116,9 @@ class Machine {
     bool read_memory(std::uint32_t addr, std::span<std::uint8_t> out);  // debugger view
     bool write_memory(std::uint32_t addr, std::span<const std::uint8_t> in);
     std::uint64_t instructions() const;
+    // Guest stores that took Unicorn's notdirty slow path so far (counted only while the Unicorn
+    // 2.0.1 fast path of emu/cpu/uc_fastpath.hpp is on; with it, only stores to code pages).
+    std::uint64_t slow_stores() const;
     Clock& clock();
     Bus& bus();
     Mpu& mpu();

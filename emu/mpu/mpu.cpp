@@ -427,4 +427,21 @@ MpuDecision Mpu::check_range(std::uint32_t addr, std::uint32_t size, AccessKind 
     return first;
 }
 
+std::optional<bool> Mpu::uniform(std::uint32_t start, std::uint32_t size, AccessKind kind,
+                                 bool privileged, int exec_priority) const {
+    const std::uint64_t end = std::uint64_t{start} + size;  // exclusive
+    const bool first = check(start, kind, privileged, exec_priority).allowed;
+    if (!(ctrl_ & kCtrlEnable) || (exec_priority < 0 && !(ctrl_ & kCtrlHfnmiena))) {
+        // The default map changes its decision only at its fixed boundaries.
+        for (std::uint32_t b : kDefaultBoundaries)
+            if (b > start && b < end) return std::nullopt;
+        return first;
+    }
+    if (dirty_) rebuild();
+    const unsigned bit = 1u << ((privileged ? 3u : 0u) + static_cast<unsigned>(kind));
+    for (unsigned i = find_span(start); i < span_count_ && starts_[i] < end; ++i)
+        if (((spans_[i].allow & bit) != 0) != first) return std::nullopt;
+    return first;
+}
+
 }  // namespace tockemu

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace tockemu {
@@ -132,6 +133,11 @@ class Mpu {
     MpuDecision check_range(std::uint32_t addr, std::uint32_t size, AccessKind kind,
                             bool privileged, int exec_priority,
                             std::uint32_t* denied_addr = nullptr) const;
+    // Whether every byte of [start, start + size) decides the same way for `kind`: true (all
+    // allowed), false (all denied), or nullopt (a region or sub-region boundary cuts the range).
+    // The TLB fast path asks this per 1 KiB page (emu/cpu/uc_fastpath.hpp).
+    std::optional<bool> uniform(std::uint32_t start, std::uint32_t size, AccessKind kind,
+                                bool privileged, int exec_priority) const;
     // The pseudocode of B3.5 (ValidateAddress + CheckPermission) evaluated directly.
     MpuDecision decide_reference(std::uint32_t addr, AccessKind kind, bool privileged,
                                  int exec_priority) const;
