@@ -309,8 +309,11 @@ ExpectationResult event_count(const Expectation& e, const RunRecord& rec) {
         for (const auto& ev : rec.events)
             if (const auto* f = std::get_if<tock::ProcessFaulted>(&ev.payload)) {
                 const auto* p = rec.process(f->proc);
-                faults.push_back(
-                    fmt::format("{} ({}) at {}", p ? p->image.name : "?", f->cause, ms(ev.time)));
+                faults.push_back(fmt::format(
+                    "{} ({}{}) at {}", p ? p->image.name : "?", f->cause,
+                    f->fault.address_valid ? fmt::format(", address {:#010x}", f->fault.address)
+                                           : "",
+                    ms(ev.time)));
             }
         if (!faults.empty()) r.actual += fmt::format("; faults seen: {}", fmt::join(faults, ", "));
     }
@@ -387,7 +390,8 @@ std::string EventSpec::describe() const {
         case Kind::Syscall:
             return syscall_filter_text(*this);
         case Kind::Fault:
-            return fmt::format("fault{}{}", who, cause ? " (" + *cause + ")" : "");
+            return fmt::format("fault{}{}{}", who, cause ? " (" + *cause + ")" : "",
+                               address ? fmt::format(" at {:#010x}", *address) : "");
         case Kind::Start:
             return "start" + who;
         case Kind::Restart:
@@ -528,7 +532,8 @@ bool matches(const EventSpec& s, const tock::TockEvent& e,
             } else if constexpr (std::is_same_v<T, tock::ProcessFaulted>) {
                 return s.kind == K::Fault && process_is(s.process, p.proc, processes) &&
                        (!s.cause || *s.cause == p.cause ||
-                        *s.cause == tock::fault_class_name(p.fault.cls));
+                        *s.cause == tock::fault_class_name(p.fault.cls)) &&
+                       (!s.address || (p.fault.address_valid && p.fault.address == *s.address));
             } else if constexpr (std::is_same_v<T, tock::ProcessStarted>) {
                 return (s.kind == K::Start || (s.kind == K::Restart && p.restart_count > 0)) &&
                        process_is(s.process, p.proc, processes);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -187,6 +189,46 @@ class Reader {
              "CANCEL, NOMEM, NOSUPPORT, NODEVICE, UNINSTALLED, NOACK) or number");
     }
 
+    // A file path: ${NAME} takes the environment variable NAME, ${NAME:-FALLBACK} takes
+    // FALLBACK when NAME is unset or empty; a relative result is relative to `dir` (the
+    // scenario's folder), so material outside the repository is found wherever it lives.
+    std::filesystem::path path(const YAML::Node& n, std::string_view what,
+                               const std::filesystem::path& dir) const {
+        const std::string text = string(n, what);
+        std::string out;
+        for (std::size_t i = 0; i < text.size();) {
+            if (text.compare(i, 2, "${") != 0) {
+                out += text[i++];
+                continue;
+            }
+            const std::size_t close = text.find('}', i);
+            if (close == std::string::npos)
+                fail(n, fmt::format("{}: '${{' without a closing '}}' in '{}'", what, text));
+            const std::string inner = text.substr(i + 2, close - i - 2);
+            const std::size_t dash = inner.find(":-");
+            const std::string name = inner.substr(0, dash);
+            if (name.empty() || name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                       "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                                    std::string::npos)
+                fail(n, fmt::format("{}: '{}' is not an environment variable name (letters, "
+                                    "digits, _) in '{}'",
+                                    what, name, text));
+            const char* value = std::getenv(name.c_str());
+            if (value && *value)
+                out += value;
+            else if (dash != std::string::npos)
+                out += inner.substr(dash + 2);
+            else
+                fail(n, fmt::format("{}: environment variable {} is not set (used in '{}'; "
+                                    "write ${{{}:-FALLBACK}} for a default)",
+                                    what, name, text, name));
+            i = close + 1;
+        }
+        if (out.empty()) fail(n, fmt::format("{}: empty path", what));
+        const std::filesystem::path p(out);
+        return p.is_absolute() ? p : dir / p;
+    }
+
     const std::string& file() const { return file_; }
 
   private:
@@ -239,8 +281,9 @@ void read_fault_fields(const Reader& r, const YAML::Node& n, EventSpec& e) {
         e.process = n.Scalar();
         return;
     }
-    r.check_keys(n, {"process", "cause", "class"}, "fault");
+    r.check_keys(n, {"process", "cause", "class", "address"}, "fault");
     if (n["process"]) e.process = r.string(n["process"], "process");
+    if (n["address"]) e.address = r.u32(n["address"], "fault address");
     if (n["cause"] && n["class"]) r.fail(n, "give either cause or class, not both");
     const YAML::Node c = n["cause"] ? n["cause"] : n["class"];
     if (c) {
@@ -583,7 +626,7 @@ AppSpec read_app(const Reader& r, const YAML::Node& n, const std::filesystem::pa
         r.fail(n, "an app needs 'name' (from apps/) or 'path' (a TBF/TAB)");
     if (n["name"]) a.name = r.string(n["name"], "name");
     if (n["path"]) {
-        a.path = dir / r.string(n["path"], "path");
+        a.path = r.path(n["path"], "path", dir);
         if (a.name.empty()) a.name = a.path->stem().string();
     }
     if (n["ram"]) {
@@ -633,8 +676,9 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::files
         if (s.board != "hail") r.fail(root["board"], "expected board 'hail' (the only board)");
     }
     if (root["kernel"]) {
-        const std::string k = r.string(root["kernel"], "kernel");
-        if (k != "default") s.kernel = dir / k;
+        s.kernel_text = r.string(root["kernel"], "kernel");
+        s.kernel_where = r.at(root["kernel"]);
+        if (s.kernel_text != "default") s.kernel = r.path(root["kernel"], "kernel", dir);
     }
     if (root["apps"]) {
         if (!root["apps"].IsSequence()) r.fail(root["apps"], "expected a list of apps");

@@ -143,9 +143,12 @@ class Run {
     void load(const RunOptions& o) {
         run_ = o.run;
         const fs::path kernel = s_.kernel.value_or(o.firmware_dir / "kernel" / "hail_kernel.elf");
+        if (!fs::exists(kernel) && s_.kernel)
+            throw RunError(fmt::format("{}: kernel ELF {} not found (kernel: {})",
+                                       s_.kernel_where.str(), kernel.string(), s_.kernel_text));
         if (!fs::exists(kernel))
-            throw RunError(fmt::format("kernel ELF {} not found ({})", kernel.string(),
-                                       s_.kernel ? "check 'kernel:'" : "build the firmware first"));
+            throw RunError(
+                fmt::format("kernel ELF {} not found (build the firmware first)", kernel.string()));
         machine_.load_elf(kernel);
         std::vector<fs::path> paths;
         for (const auto& app : s_.apps) {

@@ -48,10 +48,11 @@ struct EventSpec {
     std::optional<std::string> process;  // process (package) name
     std::optional<tock::SyscallClass> cls;
     std::optional<std::uint32_t> driver;
-    std::optional<std::uint32_t> number;  // command/subscribe/allow number, memop op
-    std::optional<std::uint32_t> error;   // Syscall: returned this ErrorCode
-    std::optional<std::string> cause;     // Fault: memmanage|busfault|usagefault|hardfault
-    std::optional<std::string> led;       // Led: red|green|blue
+    std::optional<std::uint32_t> number;   // command/subscribe/allow number, memop op
+    std::optional<std::uint32_t> error;    // Syscall: returned this ErrorCode
+    std::optional<std::string> cause;      // Fault: memmanage|busfault|usagefault|hardfault
+    std::optional<std::uint32_t> address;  // Fault: the faulting data address (MMFAR/BFAR)
+    std::optional<std::string> led;        // Led: red|green|blue
     std::optional<bool> led_on;
     std::string kernel_event;      // Kernel: ITM message type (grant_nomem, ...)
     std::string describe() const;  // "console /tock\$ /", "fault of crash (memmanage)"
@@ -156,6 +157,8 @@ struct Scenario {
     std::string description;
     std::string board = "hail";
     std::optional<std::filesystem::path> kernel;  // empty: the Hail kernel the build makes
+    Location kernel_where;                        // where `kernel:` was written
+    std::string kernel_text;                      // as written, before ${VAR} expansion
     std::vector<AppSpec> apps;
     std::optional<FaultPolicySpec> fault_policy;
     Picos budget = 0;

@@ -118,6 +118,42 @@ TEST(ScenarioParser, NameDefaultsToTheFileStemAndKernelIsRelativeToTheFile) {
     EXPECT_EQ(s.kernel->string(), "a/b/k/other.elf");
 }
 
+TEST(ScenarioParser, PathsTakeEnvironmentVariablesWithFallbacks) {
+    ::setenv("TOCKEMU_PARSER_TEST_DIR", "/opt/up", 1);
+    ::unsetenv("TOCKEMU_PARSER_TEST_UNSET");
+    const Scenario s = parse_scenario_text(
+        "budget: 1ms\nkernel: ${TOCKEMU_PARSER_TEST_DIR}/hail.elf\napps:\n"
+        "  - path: ${TOCKEMU_PARSER_TEST_UNSET:-../up}/apps/blink.tbf\n",
+        "a/b/mine.yaml");
+    EXPECT_EQ(s.kernel->string(), "/opt/up/hail.elf");  // absolute after expansion: kept
+    EXPECT_EQ(s.kernel_text, "${TOCKEMU_PARSER_TEST_DIR}/hail.elf");
+    EXPECT_EQ(s.kernel_where.str(), "a/b/mine.yaml:2:9");
+    ASSERT_EQ(s.apps.size(), 1u);
+    EXPECT_EQ(s.apps[0].path->string(), "a/b/../up/apps/blink.tbf");  // fallback, file-relative
+    EXPECT_EQ(s.apps[0].name, "blink");
+    ::setenv("TOCKEMU_PARSER_TEST_UNSET", "", 1);  // empty counts as unset
+    EXPECT_EQ(error_of("budget: 1s\nkernel: ${TOCKEMU_PARSER_TEST_UNSET}/k.elf\n"),
+              "s.yaml:2:9: kernel: environment variable TOCKEMU_PARSER_TEST_UNSET is not set "
+              "(used in '${TOCKEMU_PARSER_TEST_UNSET}/k.elf'; write "
+              "${TOCKEMU_PARSER_TEST_UNSET:-FALLBACK} for a default)");
+    EXPECT_EQ(error_of("budget: 1s\nkernel: ${A B}/k.elf\n"),
+              "s.yaml:2:9: kernel: 'A B' is not an environment variable name (letters, digits, "
+              "_) in '${A B}/k.elf'");
+    EXPECT_EQ(error_of("budget: 1s\napps:\n  - path: ${HOME/x.tbf\n"),
+              "s.yaml:3:11: path: '${' without a closing '}' in '${HOME/x.tbf'");
+}
+
+TEST(ScenarioParser, FaultEventsMayNameTheFaultingAddress) {
+    const Scenario s = parse_scenario_text(
+        "budget: 1ms\nexpect:\n  - fault: {process: a, cause: memmanage, address: 0x34000}\n",
+        "s.yaml");
+    ASSERT_EQ(s.expect.size(), 1u);
+    EXPECT_EQ(s.expect[0].event.address, 0x34000u);
+    EXPECT_EQ(s.expect[0].event.describe(), "fault of a (memmanage) at 0x00034000");
+    EXPECT_EQ(error_of("budget: 1s\nexpect:\n  - fault: {address: near}\n"),
+              "s.yaml:3:22: expected a number for fault address (decimal or 0x hex), got 'near'");
+}
+
 TEST(ScenarioParser, UnknownKeyIsAnErrorWithItsPosition) {
     EXPECT_EQ(error_of("budget: 1s\nbudgte: 2s\n"),
               "s.yaml:2:1: unknown key 'budgte' in scenario; expected one of: name, description, "
