@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <span>
 #include <stdexcept>
 
 #include "emu/cpu/align_scan.hpp"
@@ -61,7 +62,7 @@ enum class StopCause {
     MmioGap,  // a data access inside a mapped MMIO page where no device is: BusFault
 };
 
-enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl, Align, Exclusive, StrexFail };
+enum class TrapKind : std::uint8_t { Nocp, DivZero, MsrControl, Align, Exclusive, StrexFail, Hint };
 
 // 16 bytes, so a slot never straddles a cache line on the per-block path (a 20-byte slot cost
 // ~5% on short-block loops). A TB holds at most 512 instructions within two pages: both fit 16
@@ -170,6 +171,26 @@ bool is_coprocessor(std::uint16_t hw1) {
     return (hw1 & 0xEC00) == 0xEC00;
 }
 
+// SEV (T1 0xBF40, T2 0xF3AF 0x8004).
+bool is_sev(std::uint16_t hw1, std::uint16_t hw2) {
+    return hw1 == 0xBF40 || (hw1 == 0xF3AF && hw2 == 0x8004);
+}
+// ISB (T1: 1111 0011 1011 1111 | 1000 1111 0110 option).
+bool is_isb(std::uint16_t hw1, std::uint16_t hw2) {
+    return hw1 == 0xF3BF && (hw2 & 0xFFF0) == 0x8F60;
+}
+
+// ITAdvance (A7.3.3): the ITSTATE of the next instruction.
+std::uint8_t it_advance(std::uint8_t it) {
+    return (it & 7) == 0 ? 0 : static_cast<std::uint8_t>((it & 0xE0) | ((it << 1) & 0x1F));
+}
+std::uint32_t xpsr_with_itstate(std::uint32_t xpsr, std::uint8_t it) {
+    return (xpsr & ~XPSR_IT) | ((it & 3u) << 25) | (std::uint32_t{it} >> 2 << 10);
+}
+std::uint8_t itstate_of(std::uint32_t xpsr) {
+    return static_cast<std::uint8_t>(((xpsr >> 25) & 3u) | ((xpsr >> 8) & 0xFCu));
+}
+
 }  // namespace
 
 // A block-entry alignment check: the site faults if (register at entry + offset) & mask != 0.
@@ -180,6 +201,9 @@ struct AlignCheck {
     std::uint32_t offset;
     std::int32_t disp;
     bool exact_at_entry;  // first instruction of the block and unconditional
+    // Not an alignment check: the block has an ISB that may be inside an IT block begun before
+    // the block, so its entry ITSTATE is recorded (Impl::isb_entry) for the ISB's hook.
+    bool record_itstate = false;
 };
 
 // A site checked when it executes (one-instruction code hook): its base register.
@@ -328,18 +352,14 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     } denied{};
 
     // Sleep and the event register (B1.5.18-B1.5.19): WFE sleeps only without an event; an
-    // exception return, SEV and (SCR.SEVONPEND) a newly pending exception set it.
+    // exception return, SEV (its code hook), a preempting asynchronous exception and, with
+    // SCR.SEVONPEND, any exception entering the Pending state set it.
     bool event_register = false;
-    bool wfe_sleep = false;         // asleep in WFE (else WFI or sleep-on-exit)
-    unsigned pending_at_sleep = 0;  // for SEVONPEND: pending exceptions when WFE slept
-    bool bkpt_halt = false;         // a BKPT halted the core for the debugger
+    bool wfe_sleep = false;  // asleep in WFE (else WFI or sleep-on-exit)
+    bool hint_stop();        // uc_emu_start stopped after a WFE or YIELD: run it
+    bool bkpt_halt = false;  // a BKPT halted the core for the debugger
     void go_to_sleep(bool wfe);
     void wake_up();
-    unsigned count_pending() const {
-        unsigned n = 0;
-        for (unsigned e = 1; e < ExceptionState::kNumExceptions; ++e) n += exc.pending(e);
-        return n;
-    }
 
     // Run limits in executed-instruction terms.
     std::uint64_t limit = 0;
@@ -487,6 +507,25 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     std::string disassemble_one(std::uint32_t pc);
     std::uint32_t rewind_to_denied_access();
     void restore_itstate(std::uint32_t pc);
+    // ITSTATE after the instructions of [block, end), entered with ITSTATE `start`.
+    std::uint8_t itstate_after(std::uint32_t block, std::uint32_t end, std::uint8_t start);
+    // Unicorn 2.0.1 ends a block at an ISB without storing the block's IT state, so the next
+    // block would run under ITSTATE 0. The ISB's hook (isb_site) records the right value here;
+    // the next block start stops and sets it (on_block_slow).
+    struct ItstateFixup {
+        std::uint32_t pc;
+        std::uint8_t itstate;
+    };
+    std::optional<ItstateFixup> itstate_fixup;
+    // ITSTATE after each ISB that follows an IT instruction in its block (known at decode).
+    std::map<std::uint32_t, std::uint8_t> isb_itstate;
+    // The entry ITSTATE of the last block that records it (AlignCheck::record_itstate).
+    struct {
+        std::uint32_t block = 0xFFFFFFFF;
+        std::uint8_t itstate = 0;
+    } isb_entry;
+    void isb_site(std::uint32_t addr);
+    void note_isb_sites(std::uint32_t block, const cs_insn* insn, std::size_t n);
     bool writes_any(const cs_insn& insn, const std::vector<unsigned>& regs);
     void ignore_bus_fault(std::uint32_t fpc);
     bool ran_up_to(const cs_insn* insn, unsigned from, unsigned to,
@@ -598,13 +637,11 @@ CortexM4::CortexM4(MachineContext& ctx, ExceptionState& exceptions, Scs& scs, Mp
     uc_hook_add(I.uc, &h, UC_HOOK_MEM_WRITE_PROT, reinterpret_cast<void*>(tramp_write_prot), this,
                 1, 0);
 
-    exceptions.on_change = [this] {
-        auto& I = *impl_;
-        // SEVONPEND: an exception becoming pending, enabled or not, is a WFE wake-up event.
-        if (sleeping_ && I.wfe_sleep && (I.scs.scr() & scb::SEVONPEND) &&
-            I.count_pending() > I.pending_at_sleep)
-            I.event_register = true;
-        force_boundary();
+    exceptions.on_change = [this] { force_boundary(); };
+    // SEVONPEND: an exception entering the Pending state, enabled or not, asleep or not, is a
+    // WFE wake-up event and so sets the event register (B1.5.18).
+    exceptions.on_pend = [this] {
+        if (impl_->scs.scr() & scb::SEVONPEND) impl_->event_register = true;
     };
     scs.current_exception = [this] { return impl_->rd(UC_ARM_REG_IPSR) & XPSR_IPSR; };
     scs.on_ccr_change = [this] {
@@ -800,6 +837,9 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
                 : 0;
         if ((is_msr_special(hw1, hw2) || is_cpsie(hw1, insn[i].size)) && !trap_hooks.contains(a))
             traps_to_install.emplace_back(a, TrapKind::MsrControl);
+        // SEV runs as a NOP in Unicorn: its hook sets the event register. ISB: see isb_site().
+        if ((insn[i].id == ARM_INS_SEV || insn[i].id == ARM_INS_ISB) && !trap_hooks.contains(a))
+            traps_to_install.emplace_back(a, TrapKind::Hint);
         if (insn[i].id == ARM_INS_SDIV || insn[i].id == ARM_INS_UDIV) {
             div_sites.insert(a);
             if (div_trap_armed && !trap_hooks.contains(a))
@@ -807,6 +847,7 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
         }
     }
     classify_alignment_sites(addr, insn, n);
+    note_isb_sites(addr, insn, n);
     // A block that is one branch to itself: B (T2) 0xE7FE or B.W (T4) 0xF7FF 0xBFFE.
     decoded_spin = n == 1 && decoded_bytes == size &&
                    ((size == 2 && insn[0].bytes[0] == 0xFE && insn[0].bytes[1] == 0xE7) ||
@@ -866,7 +907,7 @@ void CortexM4::Impl::classify_alignment_sites(std::uint32_t block, const cs_insn
                               : s.reg == 14                    ? UC_ARM_REG_LR
                                             : UC_ARM_REG_R0 + static_cast<int>(s.reg);
         decoded_checks.push_back(
-            {s.pc, s.mask, entry_reg, s.offset, s.disp, s.first && !s.conditional});
+            {s.pc, s.mask, entry_reg, s.offset, s.disp, s.first && !s.conditional, false});
     }
 }
 
@@ -875,6 +916,10 @@ void CortexM4::Impl::classify_alignment_sites(std::uint32_t block, const cs_insn
 // and the block is restarted, so that the instructions before it run and the fault is precise.
 bool CortexM4::Impl::check_alignment(const TbInfo& slot, std::uint32_t addr, std::uint32_t size) {
     for (const AlignCheck& c : align_pool[slot.align - 1]) {
+        if (c.record_itstate) [[unlikely]] {
+            isb_entry = {addr, itstate_of(rd(UC_ARM_REG_XPSR))};
+            continue;
+        }
         const std::uint32_t base = c.reg < 0 ? c.offset : rd(c.reg) + c.offset;
         if ((base & c.mask) == 0) [[likely]]
             continue;
@@ -899,6 +944,25 @@ bool CortexM4::Impl::check_alignment(const TbInfo& slot, std::uint32_t addr, std
 
 bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
     auto& I = *impl_;
+    // Before anything that can stop the block (a stop for new trap hooks restarts with a fresh
+    // stop_at_, so the boundary the MSR forced would not come back).
+    if (I.basepri_mask_pending) [[unlikely]] {
+        I.basepri_mask_pending = false;
+        I.mask_basepri();
+    }
+    if (I.itstate_fixup) [[unlikely]] {
+        // The block after an ISB inside an IT block (isb_site): it was looked up under a stale
+        // ITSTATE. Set the right one and restart here, so that it is translated under it.
+        const auto fix = *I.itstate_fixup;
+        I.itstate_fixup.reset();
+        if (fix.pc == addr) {
+            I.wr(UC_ARM_REG_XPSR, xpsr_with_itstate(I.rd(UC_ARM_REG_XPSR), fix.itstate) | XPSR_T);
+            if (I.cause == StopCause::None) I.cause = StopCause::Boundary;
+            I.block_stop_pc = addr;
+            uc_emu_stop(I.uc);
+            return false;
+        }
+    }
     TbInfo& slot = I.tb_slot(addr);
     if (slot.addr != addr || slot.size != size) [[unlikely]] {
         const std::uint32_t count = I.decode_tb(addr, size);
@@ -919,10 +983,6 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
         stop_at_ = 0;
     } else if (executed_ >= stop_at_) [[unlikely]] {
         // A closer look: deadline, stop request, an interrupt that became takeable, the MPU.
-        if (I.basepri_mask_pending) {
-            I.basepri_mask_pending = false;
-            I.mask_basepri();
-        }
         bool stop = stop_requested_ || I.reset_requested || executed_ >= I.limit;
         if (!stop) {
             I.limit = I.compute_limit(I.run_deadline, I.run_insn_limit);
@@ -1080,6 +1140,12 @@ void CortexM4::on_trap(std::uint64_t addr64) {
     if (!I.ctx.bus.read_block(addr, b, Initiator::Debugger)) return;
     hw[0] = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
     hw[1] = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
+    // (A code hook runs only when the instruction's condition passes.)
+    if (is_sev(hw[0], hw[1])) {
+        I.event_register = true;  // single core: SEV sets our own event register (B1.5.18)
+        return;
+    }
+    if (is_isb(hw[0], hw[1])) return I.isb_site(addr);
     if (is_load_exclusive(hw[0], hw[1]) || store_exclusive_status_reg(hw[0], hw[1]) >= 0) {
         // An alignment-checked exclusive shares this hook: alignment first (UNALIGNED wins).
         if (auto as = I.align_sites.find(addr); as != I.align_sites.end())
@@ -1401,8 +1467,9 @@ void CortexM4::Impl::unstacking_error(FaultClass cls, std::uint32_t cfsr_bit,
 }
 
 // INVPC on exception return (B1.5.8): the returning exception is already deactivated; the
-// UsageFault is entered on the frame left in place and sees LR = 0xF0000000 + EXC_RETURN, as
-// the manual specifies.
+// UsageFault is entered on the frame left in place. ExceptionReturn takes EXC_RETURN as bits(28)
+// and sets LR = 0xF0000000 + EXC_RETURN<27:0>, i.e. the handler sees the 0xFFFFFFFx value again
+// (QEMU agrees).
 void CortexM4::Impl::invpc_on_return(std::uint32_t exc_return, const std::string& invalid) {
     scs.faults().cfsr |= scb::INVPC;
     unsigned target = exc::kUsageFault;
@@ -1415,7 +1482,7 @@ void CortexM4::Impl::invpc_on_return(std::uint32_t exc_return, const std::string
         publish(FaultEvent{FaultClass::UsageFault, exc_return, 0, false, scs.faults().cfsr,
                            scs.faults().hfsr, false, "INVPC: " + invalid});
     if (target == exc::kHardFault && prio <= -1) return lockup(exc_return, "INVPC: " + invalid);
-    tail_chain(target, 0xF0000000u + exc_return);
+    tail_chain(target, 0xF0000000u | (exc_return & 0x0FFFFFFFu));
 }
 
 void CortexM4::Impl::exception_return(std::uint32_t exc_return) {
@@ -1515,6 +1582,7 @@ bool CortexM4::Impl::take_pending() {
     if (!exc.any_pending_enabled()) return false;
     auto n = exc.preempting(exec_priority());
     if (!n) return false;
+    event_register = true;  // a preempting asynchronous exception is a WFE wake-up event
     enter(*n, rd(UC_ARM_REG_PC));
     return true;
 }
@@ -1523,7 +1591,6 @@ void CortexM4::Impl::go_to_sleep(bool wfe) {
     if (core.sleeping_) return;
     core.sleeping_ = true;
     wfe_sleep = wfe;
-    pending_at_sleep = wfe ? count_pending() : 0;
     // The board publishes the sleep with the clock's time: bring it up to date first, so a
     // stepped run and a free run report the same time.
     sync_clock();
@@ -1879,30 +1946,10 @@ void CortexM4::Impl::handle_error(uc_err err) {
                             rd(UC_ARM_REG_XPSR));
                 return;
             }
-            std::uint8_t b[4] = {};
+            if (hint_stop()) return;
+            std::uint8_t b[2] = {};
             ctx.bus.read_block(pc, b, Initiator::Debugger);
             const std::uint16_t hw1 = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
-            const std::uint16_t hw2 = static_cast<std::uint16_t>(b[2] | (b[3] << 8));
-            // WFE, YIELD, SEV (and their 32-bit forms) are hints Unicorn does not run. YIELD is
-            // a NOP; SEV sets the event register (single core: our own); WFE consumes an event
-            // or sleeps until one (or a wake-up exception) comes.
-            const bool wide = hw1 == 0xF3AF && (hw2 == 0x8002 || hw2 == 0x8001 || hw2 == 0x8004);
-            const unsigned hint = wide            ? (hw2 & 0xF)
-                                  : hw1 == 0xBF20 ? 2u
-                                  : hw1 == 0xBF10 ? 1u
-                                  : hw1 == 0xBF40 ? 4u
-                                                  : 0u;
-            if (hint != 0) {
-                set_pc(pc + (wide ? 4 : 2));
-                if (hint == 4) event_register = true;
-                if (hint == 2) {
-                    if (event_register)
-                        event_register = false;
-                    else
-                        go_to_sleep(true);
-                }
-                return;
-            }
             raise_fault(
                 FaultClass::UsageFault, is_coprocessor(hw1) ? scb::NOCP : scb::UNDEFINSTR, pc,
                 std::nullopt,
@@ -1924,6 +1971,36 @@ void CortexM4::Impl::handle_error(uc_err err) {
             lockup(pc, fmt::format("emulator error: {}", uc_strerror(err)));
             return;
     }
+}
+
+// WFE and YIELD stop Unicorn 2.0.1 with UC_ERR_INSN_INVALID (EXCP_YIELD is one of its "stop"
+// exceptions) and PC already past the hint, which ended its block; an undefined instruction
+// stops with PC at itself. So the stop is a hint's when the last block ends at PC with a
+// WFE/YIELD. YIELD is a NOP; WFE (A7.7.261, B1.5.18) consumes the event register or sleeps
+// until a wake-up event.
+bool CortexM4::Impl::hint_stop() {
+    const std::uint32_t pc = rd(UC_ARM_REG_PC);
+    if (last_tb_size < 2 || pc != last_tb_addr + last_tb_size) return false;
+    std::uint8_t b[4] = {};
+    const bool wide_room = last_tb_size >= 4;
+    if (!ctx.bus.read_block(wide_room ? pc - 4 : pc - 2, std::span(b, wide_room ? 4 : 2),
+                            Initiator::Debugger))
+        return false;
+    const auto h = [&](int i) { return static_cast<std::uint16_t>(b[i] | (b[i + 1] << 8)); };
+    const std::uint16_t last = wide_room ? h(2) : h(0);
+    unsigned hint = 0;  // 1 YIELD, 2 WFE
+    if (wide_room && h(0) == 0xF3AF && (last == 0x8001 || last == 0x8002))
+        hint = last & 0xF;
+    else if (last == 0xBF10 || last == 0xBF20)
+        hint = (last >> 4) & 0xF;
+    if (hint == 0) return false;
+    if (hint == 2) {
+        if (event_register)
+            event_register = false;
+        else
+            go_to_sleep(true);
+    }
+    return true;
 }
 
 void CortexM4::Impl::handle_trap() {
@@ -2071,6 +2148,57 @@ void CortexM4::Impl::restore_itstate(std::uint32_t pc) {
     if (it == 0) return;
     wr(UC_ARM_REG_XPSR, (rd(UC_ARM_REG_XPSR) & ~XPSR_IT) | ((it & 3u) << 25) |
                             (std::uint32_t{it} >> 2 << 10) | XPSR_T);
+}
+
+std::uint8_t CortexM4::Impl::itstate_after(std::uint32_t block, std::uint32_t end,
+                                           std::uint8_t start) {
+    if (end <= block) return start;
+    std::vector<std::uint8_t> code(end - block);
+    if (!ctx.bus.read_block(block, code, Initiator::Debugger)) return start;
+    cs_insn* insn = nullptr;
+    const std::size_t n = cs_disasm(cs, code.data(), code.size(), block, 0, &insn);
+    std::uint8_t it = start;
+    for (std::size_t i = 0; i < n; ++i)
+        it = insn[i].id == ARM_INS_IT ? insn[i].bytes[0] : it_advance(it);
+    if (insn) cs_free(insn, n);
+    return it;
+}
+
+// The ITSTATE each ISB of a block being decoded leaves: fixed by an IT instruction before it
+// in the block, or, for one of the first four instructions (an IT block begun before the block
+// start), worked out at run time from the block's entry ITSTATE, which the block then records.
+void CortexM4::Impl::note_isb_sites(std::uint32_t block, const cs_insn* insn, std::size_t n) {
+    std::optional<std::uint8_t> it;  // known ITSTATE before insn[i]
+    for (std::size_t i = 0; i < n; ++i) {
+        if (insn[i].id == ARM_INS_ISB) {
+            const auto a = static_cast<std::uint32_t>(insn[i].address);
+            if (it)
+                isb_itstate[a] = it_advance(*it);
+            else if (i < 4)
+                decoded_checks.push_back({block, 0, -1, 0, 0, false, true});
+        }
+        if (insn[i].id == ARM_INS_IT)
+            it = insn[i].bytes[0];
+        else if (it)
+            it = it_advance(*it);
+    }
+}
+
+// An ISB whose condition passed (its code hook). Unicorn 2.0.1 (QEMU 5.0 trans_ISB) leaves the
+// block through gen_goto_tb without writing the block's IT state back. A block clears the IT
+// state in the CPU at its start (QEMU tracks it at translation), so the XPSR holds 0 and the
+// next block is looked up and run under ITSTATE 0: the rest of the IT block would run
+// unconditionally, and an interrupt taken after the ISB would stack ITSTATE 0 (B1.5.6).
+void CortexM4::Impl::isb_site(std::uint32_t addr) {
+    std::uint8_t after = 0;
+    if (auto k = isb_itstate.find(addr); k != isb_itstate.end())
+        after = k->second;
+    else if (isb_entry.block == last_tb_addr && isb_entry.itstate != 0 && addr >= last_tb_addr &&
+             addr < last_tb_addr + last_tb_size)
+        after = itstate_after(last_tb_addr, addr + 4, isb_entry.itstate);
+    if (after == 0) return;  // what the block's exit leaves: right
+    itstate_fixup = ItstateFixup{addr + 4, after};
+    core.force_boundary();
 }
 
 void CortexM4::Impl::handle_mmio_gap() {

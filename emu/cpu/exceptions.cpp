@@ -51,6 +51,7 @@ void ExceptionState::set_irq_level(unsigned irq, bool level) {
     const unsigned n = exc::kFirstIrq + irq;
     if (level && !active_[n] && !pending_[n]) {
         pending_[n] = true;
+        pended();
         changed();
     }
 }
@@ -61,6 +62,7 @@ void ExceptionState::set_pending(unsigned n, bool p) {
     if (!p && n >= exc::kFirstIrq && level_[n - exc::kFirstIrq] && !active_[n]) p = true;
     if (pending_[n] == p) return;
     pending_[n] = p;
+    if (p) pended();
     changed();
 }
 
@@ -183,7 +185,10 @@ void ExceptionState::activate(unsigned n) {
 void ExceptionState::deactivate(unsigned n) {
     if (!valid(n)) return;
     active_[n] = false;
-    if (n >= exc::kFirstIrq && level_[n - exc::kFirstIrq]) pending_[n] = true;
+    if (n >= exc::kFirstIrq && level_[n - exc::kFirstIrq] && !pending_[n]) {
+        pending_[n] = true;
+        pended();
+    }
     changed();
 }
 

@@ -100,12 +100,17 @@ class ExceptionState : public InterruptSink {
 
     // Called whenever pending/enable state changed (the core re-evaluates at the next boundary).
     std::function<void()> on_change;
+    // Called when an exception enters the Pending state (SCR.SEVONPEND makes that an event).
+    std::function<void()> on_pend;
 
   private:
     void recount();
     void changed() {
         recount();
         if (on_change) on_change();
+    }
+    void pended() {
+        if (on_pend) on_pend();
     }
 
     std::bitset<kNumExceptions> pending_, active_;

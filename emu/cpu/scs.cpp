@@ -78,8 +78,10 @@ std::uint32_t Scs::read_icsr() const {
     const unsigned active = current_exception ? current_exception() : 0;
     std::uint32_t v = active & 0x1FF;
     if (auto p = exc_.highest_pending()) v |= (*p & 0x1FF) << 12;
-    // RETTOBASE: in handler mode, no other exception is active.
-    if (active != 0 && exc_.active_count() <= 1) v |= ICSR_RETTOBASE;
+    // RETTOBASE (B3.2.4): no active exception other than the one in IPSR. The manual leaves it
+    // UNKNOWN in Thread mode; a Cortex-M4 (ICSR = 0x00000800 at reset) and QEMU read 1 there
+    // too when nothing is active.
+    if (exc_.active_count() <= 1) v |= ICSR_RETTOBASE;
     if (exc_.any_irq_pending()) v |= ICSR_ISRPENDING;
     if (exc_.pending(exc::kSysTick)) v |= ICSR_PENDSTSET;
     if (exc_.pending(exc::kPendSv)) v |= ICSR_PENDSVSET;

@@ -79,6 +79,18 @@ TEST_F(ScsFixture, AircrNeedsTheKeyAndSetsPrigroup) {
     EXPECT_TRUE(reset);
 }
 
+// B3.2.4: RETTOBASE is 1 when no exception other than IPSR's is active; in Thread mode with
+// nothing active a Cortex-M4 reads ICSR = 0x00000800 (so does QEMU).
+TEST_F(ScsFixture, IcsrReadsRetToBaseAloneAtResetAndClearsItWithTwoActive) {
+    EXPECT_EQ(rd(ICSR), 0x00000800u);
+    ipsr = 11;
+    exc.activate(11);
+    EXPECT_EQ(rd(ICSR), 0x0000080Bu);
+    ipsr = 14;
+    exc.activate(14);
+    EXPECT_EQ(rd(ICSR), 0x0000000Eu);  // SVCall still active under PendSV
+}
+
 TEST_F(ScsFixture, IcsrPendsAndReportsPendSvSysTickAndVectPending) {
     wr(ICSR, 1u << 28);  // PENDSVSET
     EXPECT_TRUE(exc.pending(exc::kPendSv));

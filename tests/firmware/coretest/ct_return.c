@@ -2,7 +2,7 @@
    stacked ReturnAddress and xPSR (flags, GE, ITSTATE, bit 9) changes what thread code sees after
    the return; a stacked EPSR.T of 0 is INVSTATE at the return address; an EXC_RETURN the manual
    rejects is an INVPC UsageFault taken on the frame left in place with LR = 0xF0000000 +
-   EXC_RETURN (QEMU 7.2 leaves LR = EXC_RETURN: a listed QEMU deviation in tests/coretest). */
+   EXC_RETURN<27:0>, the same 0xFFFFFFFx value (QEMU 7.2 agrees). */
 #include "ct_return.h"
 
 int main(void) {

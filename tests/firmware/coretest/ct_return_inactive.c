@@ -1,6 +1,6 @@
 /* Returning from an exception that is no longer active (ARMv7-M ARM B1.5.8: "if
    ExceptionActive[ReturningExceptionNumber] == 0": DeActivate, UFSR.INVPC, LR = 0xF0000000 +
-   EXC_RETURN, ExceptionTaken(UsageFault) on the frame left in place). The SVC handler clears
+   EXC_RETURN<27:0>, ExceptionTaken(UsageFault) on the frame left in place). The SVC handler clears
    its own SHCSR.SVCALLACT and returns; the UsageFault sees the SVC frame and returns through
    0xFFFFFFF9 to the instruction after the svc. */
 #include "ct_return.h"

@@ -1,6 +1,6 @@
 /* Exception return to handler mode (0xFFFFFFF1) to a frame whose stacked IPSR is 0 (ARMv7-M ARM
    B1.5.8, end of ExceptionReturn): Handler mode with IPSR 0 is an INVPC UsageFault after the
-   frame is pushed back, LR = 0xF0000000 + EXC_RETURN. IRQ 0, taken inside the SVC handler,
+   frame is pushed back, LR = 0xF0000000 + EXC_RETURN<27:0>. IRQ 0, taken inside the SVC handler,
    clears its stacked IPSR and returns; the UsageFault puts IPSR 11 back and returns through
    0xFFFFFFF1 into the SVC handler.
    Manual-only: QEMU 7.2 aborts here (assertion in armv7m_nvic_complete_irq). */

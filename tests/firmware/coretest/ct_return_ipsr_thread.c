@@ -1,7 +1,7 @@
 /* Exception return to thread mode to a frame whose stacked IPSR is not 0 (ARMv7-M ARM B1.5.8,
    end of ExceptionReturn): PopStack restores IPSR from the frame, and Thread mode with a
    non-zero IPSR is an INVPC UsageFault after the frame is pushed back (PushStack) with
-   LR = 0xF0000000 + EXC_RETURN. The UsageFault clears the stacked IPSR and returns through
+   LR = 0xF0000000 + EXC_RETURN<27:0>. The UsageFault clears the stacked IPSR and returns through
    0xFFFFFFF9 to the instruction after the svc. */
 #include "ct_return.h"
 
