@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emu/core/events.hpp"
@@ -51,6 +52,14 @@ bool matches(const EventSpec& spec, const tock::TockEvent& e,
              const std::vector<tock::Process>& processes);
 bool matches_line(const EventSpec& spec, std::string_view line);
 bool matches_gpio(const EventSpec& spec, const GpioEdge& edge);
+
+// Whether the kernel sent any structured event on ITM port 0 (only our kernel does,
+// docs/0005-kernel.md); `kernel:` events cannot be checked on a run without one.
+bool has_kernel_events(const RunRecord& record);
+inline constexpr std::string_view kNoKernelEvents =
+    "cannot be checked on this kernel: it sent no structured kernel events (ITM port 0) in the "
+    "whole run; `kernel:` events come from tockemu's own kernel (docs/0005-kernel.md), upstream "
+    "Tock sends none. Check what the kernel does instead (console, fault, process, syscall)";
 
 // Every time `spec` happened in the record, in order.
 std::vector<Picos> occurrences(const EventSpec& spec, const RunRecord& record);

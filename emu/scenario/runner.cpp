@@ -222,10 +222,14 @@ class Run {
         }
         out.process_summary = trace::summary_table(view_);
         out.console = record_.console.text();
+        const bool itm = has_kernel_events(record_);
         for (const auto& t : triggers_)
             if (!t.fired)
-                out.notes.push_back(fmt::format("{}: never triggered: {}", t.action->where.str(),
-                                                t.action->describe()));
+                out.notes.push_back(fmt::format(
+                    "{}: never triggered: {}{}", t.action->where.str(), t.action->describe(),
+                    t.action->when->kind == EventSpec::Kind::Kernel && !itm
+                        ? fmt::format(" ({})", kNoKernelEvents)
+                        : ""));
         return out;
     }
 

@@ -164,6 +164,23 @@ TEST_F(ExpectTest, KernelMessagesFromItm) {
     EXPECT_FALSE(check("event: {kernel: grant_alloc}").passed);
 }
 
+TEST_F(ExpectTest, KernelEventsOnAKernelThatSendsNoneCannotBeChecked) {
+    // No ITM message at all in the run (upstream Tock): even "count: 0" is not a pass.
+    for (const char* yaml :
+         {"event: {kernel: process_fault}", "event: {kernel: grant_nomem}\n    count: 0"}) {
+        const ExpectationResult r = check(yaml);
+        EXPECT_FALSE(r.passed) << yaml;
+        EXPECT_EQ(r.actual.rfind("cannot be checked on this kernel: it sent no structured kernel "
+                                 "events (ITM port 0)",
+                                 0),
+                  0u)
+            << r.actual;
+    }
+    // Other ITM ports are not kernel events.
+    add(picos_from_ms(5), tock::KernelMessage{1, 0, {7}});
+    EXPECT_FALSE(check("event: {kernel: grant_nomem}\n    count: 0").passed);
+}
+
 TEST_F(ExpectTest, TraceHashAndActionErrors) {
     rec.trace_hash = "fnv1a64:00000000000000ff";
     EXPECT_TRUE(check("trace_hash: fnv1a64:00000000000000ff").passed);

@@ -102,6 +102,40 @@ TEST(UpstreamSuite, UnsetVariableInAKernelPathIsAClearError) {
         << r.error;
 }
 
+// A scenario written for our kernel's ITM events, run on upstream's kernel: the verdict says
+// why those checks cannot pass there (and a trigger on them why it never fired) instead of a
+// bare "never happened"; the kernel-agnostic checks of the same scenario still pass.
+TEST(UpstreamSuite, ItmOnlyExpectationsSayTheyNeedOurKernel) {
+    TOCKEMU_REQUIRE_UPSTREAM(dir);
+    const fs::path f = fs::temp_directory_path() / "tockemu_upstream_itm.yaml";
+    std::ofstream(f) << "kernel: " << (dir / "hail.elf").string()
+                     << "\napps:\n  - path: " << (dir / "apps/mpu_flash_end.tbf").string()
+                     << "\nbudget: 100ms\ntimeline:\n  - when: {kernel: policy_decision}\n"
+                        "    send: \"x\"\nexpect:\n  - event: {kernel: process_fault}\n"
+                        "  - event: {kernel: grant_nomem}\n    count: 0\n"
+                        "  - fault: {process: mpu_flash_end, address: 0x34000}\n";
+    const ScenarioResult r = scenario::run_scenario_file(f, run_options());
+    ASSERT_EQ(r.verdict, ScenarioResult::Verdict::Fail) << r.error;
+    ASSERT_EQ(r.checks.size(), 3u);
+    for (int i : {0, 1}) {
+        EXPECT_FALSE(r.checks[i].passed);
+        EXPECT_NE(r.checks[i].actual.find("upstream Tock sends none"), std::string::npos)
+            << r.checks[i].actual;
+    }
+    EXPECT_TRUE(r.checks[2].passed) << r.checks[2].actual;
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("never triggered: when kernel event policy_decision: send \"x\" "
+                              "(cannot be checked on this kernel"),
+              std::string::npos)
+        << r.notes[0];
+    // The same checks on our kernel, which reports faults on ITM, are checkable.
+    std::ofstream(f) << "apps:\n  - path: " << (dir / "apps/mpu_flash_end.tbf").string()
+                     << "\nbudget: 100ms\nexpect:\n  - event: {kernel: process_fault}\n"
+                        "  - event: {kernel: grant_nomem}\n    count: 0\n";
+    const ScenarioResult ours = scenario::run_scenario_file(f, run_options());
+    EXPECT_EQ(ours.verdict, ScenarioResult::Verdict::Pass) << scenario::format_verdict(ours);
+}
+
 // ---- the bootloader ----
 
 // Hail's flash holds upstream's bootloader at 0x0: reset takes its vector table, and it hands
