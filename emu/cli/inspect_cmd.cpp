@@ -2,10 +2,12 @@
 // kernel derives from them and the footers; for a TAB also the metadata and members. Corrupt
 // input is rejected with the file, offset and field (exit status 1).
 #include <cstdio>
+
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+#include "emu/core/file_bytes.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -152,10 +154,9 @@ int inspect(const std::vector<std::string>& args) {
     int status = 0;
     for (const auto& path : args) {
         try {
-            std::ifstream in(path, std::ios::binary);
-            if (!in) throw std::runtime_error(fmt::format("{}: cannot be opened", path));
-            std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)),
-                                           std::istreambuf_iterator<char>());
+            auto bytes = read_file_bytes(path);
+            if (!bytes) throw std::runtime_error(fmt::format("{}: cannot be opened", path));
+            std::vector<std::uint8_t>& data = *bytes;
             if (!tab::looks_like_tab(data)) {
                 print_tbf(path, data);
                 continue;

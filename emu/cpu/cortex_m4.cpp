@@ -240,7 +240,10 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     csh cs = 0;
 
     std::vector<std::unique_ptr<MmioRange>> mmio;
-    std::array<TbInfo, 8192> tbs{};
+    // Block information, two ways per set: kernel and app code 64 KiB apart must not evict
+    // each other at every system call (a miss decodes the block again with Capstone).
+    static constexpr unsigned kTbSetBits = 12;
+    std::array<TbInfo, 2u << kTbSetBits> tbs{};
     std::uint32_t last_tb_addr = 0, last_tb_size = 0, last_tb_count = 0;
 
     // Stop bookkeeping (hooks record, the run loop acts).
@@ -330,11 +333,14 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     uc_hook mpu_hook = 0;
     std::unique_ptr<ucfast::Engine> fast;
     std::uint64_t user_tlb_mpu = UINT64_MAX;  // Mpu::generation() the unprivileged TLB reflects
+    bool decoded_unpriv_access = false;       // decode_tb: the block has an LDRT/STRT-class insn
+    bool unpriv_access_seen = false;          // some block had one (sync_user_tlb)
     bool user_tlb_setmpend = false;           // CCR.USERSETMPEND it reflects
     bool tlb_mpu() const { return fast != nullptr; }
     ucfast::PageVerdict translate(std::uint32_t addr, ucfast::Access kind,
                                   bool negative_priority) override;
     void sync_user_tlb();
+    bool user_tlb_current() const;
     bool mpu_hook_wanted() const {
         return privileged_checks_translated ||
                (!tlb_mpu() && (unprivileged || mpu_checks_active()));
@@ -501,7 +507,28 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     }
 
     // ---- Translation blocks ----
-    TbInfo& tb_slot(std::uint32_t addr) { return tbs[(addr >> 1) & (tbs.size() - 1)]; }
+    TbInfo* tb_set(std::uint32_t addr) {
+        return &tbs[2 * (((addr >> 1) * 0x9E3779B1u) >> (32 - kTbSetBits))];
+    }
+    TbInfo* find_tb(std::uint32_t addr, std::uint32_t size) {
+        TbInfo* set = tb_set(addr);
+        if (set[0].addr == addr && set[0].size == size) return &set[0];
+        if (set[1].addr == addr && set[1].size == size) return &set[1];
+        return nullptr;
+    }
+    // The most recently decoded block starting at addr, whatever its size.
+    const TbInfo* find_tb_at(std::uint32_t addr) {
+        TbInfo* set = tb_set(addr);
+        return set[0].addr == addr ? &set[0] : set[1].addr == addr ? &set[1] : nullptr;
+    }
+    // A free slot for a block at addr: the set's older way is dropped, the newer one ages.
+    TbInfo& claim_tb(std::uint32_t addr) {
+        TbInfo* set = tb_set(addr);
+        clear_slot(set[1]);
+        set[1] = set[0];
+        set[0] = TbInfo{};
+        return set[0];
+    }
     std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
     void classify_alignment_sites(std::uint32_t block, const cs_insn* insn, std::size_t n);
     std::string disassemble_one(std::uint32_t pc);
@@ -590,23 +617,35 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     // MPU fetch checks in the block hook: on while unprivileged with the MPU on, or while some
     // region can deny a privileged fetch. fetch_gen names the current (MPU configuration,
     // privilege, priority) state; blocks remember the generation they were checked under.
+    // A state seen recently keeps its number, so that a process's blocks stay checked across
+    // the kernel's work between two of its time slices (Mpu::generation() does the same).
     bool fetch_checks = false;
-    std::uint32_t fetch_gen = 1;
-    std::uint64_t fetch_key_mpu = ~0ull;
-    bool fetch_key_unpriv = false;
-    int fetch_key_prio = 0;
+    std::uint32_t fetch_gen = 1, fetch_gens = 1;
+    struct FetchKey {
+        std::uint64_t mpu = 0;
+        bool unpriv = false;
+        int prio = 0;
+        std::uint32_t gen = 0;  // 0: unused
+    };
+    std::array<FetchKey, 4> fetch_keys{};
+    unsigned fetch_key_next = 0;
     bool fetch_checks_wanted() const {
         return mpu.enabled() && (unprivileged || mpu.privileged_fetch_checks_needed());
     }
     void arm_fetch_checks() {
         fetch_checks = fetch_checks_wanted();
-        if (mpu.generation() != fetch_key_mpu || unprivileged != fetch_key_unpriv ||
-            cached_prio != fetch_key_prio) {
-            fetch_key_mpu = mpu.generation();
-            fetch_key_unpriv = unprivileged;
-            fetch_key_prio = cached_prio;
-            ++fetch_gen;
-        }
+        select_fetch_gen();
+    }
+    void select_fetch_gen() {
+        for (const FetchKey& k : fetch_keys)
+            if (k.gen && k.mpu == mpu.generation() && k.unpriv == unprivileged &&
+                k.prio == cached_prio) {
+                fetch_gen = k.gen;
+                return;
+            }
+        fetch_gen = ++fetch_gens;
+        fetch_keys[fetch_key_next++ % fetch_keys.size()] = {mpu.generation(), unprivileged,
+                                                            cached_prio, fetch_gen};
     }
     std::uint64_t run_insn_limit = UINT64_MAX;
 };
@@ -730,8 +769,9 @@ void CortexM4::reset(std::uint32_t vtor) {
 }
 
 void CortexM4::mpu_changed() {
-    // Blocks already checked for execute access must be checked again under the new regions.
-    ++impl_->fetch_gen;
+    // Blocks already checked for execute access must be checked again under the new regions
+    // (or keep the verdicts they had under this configuration before).
+    impl_->select_fetch_gen();
     impl_->privilege_check = true;
     force_boundary();
 }
@@ -848,6 +888,23 @@ std::uint32_t CortexM4::Impl::decode_tb(std::uint32_t addr, std::uint32_t size) 
     }
     classify_alignment_sites(addr, insn, n);
     note_isb_sites(addr, insn, n);
+    // Unprivileged loads and stores (A7.7: LDRT, STRT and their byte/halfword forms) use the
+    // unprivileged TLB from privileged code (sync_user_tlb).
+    decoded_unpriv_access = std::any_of(insn, insn + n, [](const cs_insn& x) {
+        switch (x.id) {
+            case ARM_INS_LDRT:
+            case ARM_INS_LDRBT:
+            case ARM_INS_LDRHT:
+            case ARM_INS_LDRSBT:
+            case ARM_INS_LDRSHT:
+            case ARM_INS_STRT:
+            case ARM_INS_STRBT:
+            case ARM_INS_STRHT:
+                return true;
+            default:
+                return false;
+        }
+    });
     // A block that is one branch to itself: B (T2) 0xE7FE or B.W (T4) 0xF7FF 0xBFFE.
     decoded_spin = n == 1 && decoded_bytes == size &&
                    ((size == 2 && insn[0].bytes[0] == 0xFE && insn[0].bytes[1] == 0xE7) ||
@@ -963,8 +1020,8 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             return false;
         }
     }
-    TbInfo& slot = I.tb_slot(addr);
-    if (slot.addr != addr || slot.size != size) [[unlikely]] {
+    TbInfo* found = I.find_tb(addr, size);
+    if (!found) [[unlikely]] {
         const std::uint32_t count = I.decode_tb(addr, size);
         if (!I.traps_to_install.empty()) {
             I.cause = StopCause::InstallTraps;
@@ -974,8 +1031,21 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             uc_emu_stop(I.uc);
             return false;
         }
-        I.set_slot(slot, addr, size, count);
+        found = &I.claim_tb(addr);
+        I.set_slot(*found, addr, size, count);
+        if (I.decoded_unpriv_access && !I.unpriv_access_seen) {
+            // The first LDRT/STRT-class instruction: from now on the unprivileged TLB follows
+            // every configuration change; it may hold another configuration's entries now.
+            I.unpriv_access_seen = true;
+            if (!I.unprivileged && !I.user_tlb_current()) {
+                I.cause = StopCause::Boundary;
+                I.block_stop_pc = addr;
+                uc_emu_stop(I.uc);
+                return false;
+            }
+        }
     }
+    TbInfo& slot = *found;
     if (I.in_block_left) [[unlikely]] {
         // Resuming inside the free run's block: the free run looked at its start already.
         // The next block start gets the full look.
@@ -1045,15 +1115,16 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
 void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
     auto& I = *impl_;
     const auto addr = static_cast<std::uint32_t>(addr64);
-    TbInfo& slot = I.tb_slot(addr);
-    if (slot.addr != addr || slot.size != size || executed_ >= stop_at_ ||
-        (I.fetch_checks && slot.fetch_ok != I.fetch_gen) || slot.align) [[unlikely]] {
+    const TbInfo* slot = I.find_tb(addr, size);
+    if (!slot || executed_ >= stop_at_ || (I.fetch_checks && slot->fetch_ok != I.fetch_gen) ||
+        slot->align) [[unlikely]] {
         if (!on_block_slow(addr, size)) return;
+        slot = I.find_tb(addr, size);
     }
     I.last_tb_addr = addr;
     I.last_tb_size = size;
-    I.last_tb_count = slot.count;
-    executed_ += slot.count;
+    I.last_tb_count = slot->count;
+    executed_ += slot->count;
 }
 
 void CortexM4::on_interrupt(std::uint32_t intno) {
@@ -2274,6 +2345,14 @@ ucfast::PageVerdict CortexM4::Impl::translate(std::uint32_t addr, ucfast::Access
         v.deny = true;
         return v;
     }
+    // Entries made now would outlive this configuration (sync_user_tlb): check every access.
+    if (!user_tlb_current()) {
+        v.whole_page = false;
+        const AccessKind k = kind == Access::Write ? AccessKind::Write : AccessKind::Read;
+        v.deny =
+            kind != Access::Fetch && !mpu.check(addr, k, false, negative_priority ? -1 : 0).allowed;
+        return v;
+    }
     if (!mpu.enabled()) return v;
     // Only a negative priority matters to the MPU (HFNMIENA).
     const int prio = negative_priority ? -1 : 0;
@@ -2284,23 +2363,41 @@ ucfast::PageVerdict CortexM4::Impl::translate(std::uint32_t addr, ucfast::Access
     if (kind == Access::Fetch) return v;  // fetches are checked per block (on_block_slow)
     const bool write = kind == Access::Write;
     const std::optional<bool>& u = write ? w : r;
-    v.whole_page = u.has_value();
     v.deny =
         u ? !*u
           : !mpu.check(addr, write ? AccessKind::Write : AccessKind::Read, false, prio).allowed;
-    // QEMU uses the filled entry for the access itself: it must permit it.
-    if (!v.deny) (write ? v.write : v.read) = true;
+    if (r && w) return v;
+    // A region or sub-region boundary cuts the page. All PMSAv7 boundaries are multiples of 32
+    // bytes (B3.5.8: regions of 32 bytes or more, sub-regions of regions of 256 bytes or more),
+    // so a verdict per 32-byte chunk is exact.
+    v.whole_page = false;
+    v.chunked = true;
+    for (unsigned i = 0; i < 32; ++i) {
+        const std::uint32_t a = page + i * 32;
+        const std::uint32_t bit = 1u << i;
+        if (mpu.check(a, AccessKind::Read, false, prio).allowed) v.read_chunks |= bit;
+        if (mpu.check(a, AccessKind::Write, false, prio).allowed) v.write_chunks |= bit;
+    }
+    v.read = v.read_chunks != 0;
+    v.write = v.write_chunks != 0;
     return v;
 }
 
 // The unprivileged TLB entries rest on the MPU configuration and CCR.USERSETMPEND; both change
-// only in privileged code, which reaches unprivileged code only through a stop.
+// only in privileged code, which reaches unprivileged code only through a stop. Privileged code
+// leaves the entries alone: Tock turns the MPU off for kernel work and back on with the same
+// process configuration, which then finds its entries still there. Only LDRT/STRT-class
+// instructions make privileged code use them; once one is seen, every change flushes.
+bool CortexM4::Impl::user_tlb_current() const {
+    return mpu.generation() == user_tlb_mpu &&
+           ((scs.ccr() & scb::USERSETMPEND) != 0) == user_tlb_setmpend;
+}
+
 void CortexM4::Impl::sync_user_tlb() {
-    if (!fast) return;
-    const bool setmpend = (scs.ccr() & scb::USERSETMPEND) != 0;
-    if (mpu.generation() == user_tlb_mpu && setmpend == user_tlb_setmpend) return;
+    if (!fast || user_tlb_current()) return;
+    if (!unprivileged && !unpriv_access_seen) return;
     user_tlb_mpu = mpu.generation();
-    user_tlb_setmpend = setmpend;
+    user_tlb_setmpend = (scs.ccr() & scb::USERSETMPEND) != 0;
     fast->flush_user();
 }
 
@@ -2760,8 +2857,8 @@ RunResult CortexM4::step_one() {
     const bool plain = (I.cause == StopCause::None && err == UC_ERR_OK) || next_block_stop;
     std::uint32_t left = 0;
     if (plain && !wfi) {
-        const TbInfo& slot = I.tb_slot(pc);
-        left = !at_boundary ? left_before : slot.addr == pc ? slot.count : 0;
+        const TbInfo* slot = I.find_tb_at(pc);
+        left = !at_boundary ? left_before : slot ? slot->count : 0;
         left = left > retired ? left - retired : 0;
     }
     I.in_block_left = left;

@@ -1,5 +1,7 @@
 #include "emu/loader/elf.hpp"
 
+#include "emu/core/file_bytes.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -152,11 +154,9 @@ Image parse(std::span<const std::uint8_t> bytes, const std::string& source) {
 }
 
 Image load_file(const std::filesystem::path& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw ElfError(fmt::format("{}: cannot open file", path.string()));
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
-                                    std::istreambuf_iterator<char>());
-    return parse(bytes, path.string());
+    const auto bytes = read_file_bytes(path);
+    if (!bytes) throw ElfError(fmt::format("{}: cannot open file", path.string()));
+    return parse(*bytes, path.string());
 }
 
 void SymbolTable::add(Symbol s) {

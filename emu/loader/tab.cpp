@@ -2,6 +2,8 @@
 // elf2tab uses, writes), including GNU long names and pax headers (skipped).
 #include "emu/loader/tab.hpp"
 
+#include "emu/core/file_bytes.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <fstream>
@@ -190,12 +192,11 @@ std::vector<std::uint8_t> write_tab(const Metadata& meta, std::span<const Member
 }
 
 std::vector<std::uint8_t> read_tbf_or_tab(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw TabError(fmt::format("{}: cannot be opened", path));
-    std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
+    auto bytes = read_file_bytes(path);
+    if (!bytes) throw TabError(fmt::format("{}: cannot be opened", path));
+    std::vector<std::uint8_t>& data = *bytes;
     if (looks_like_tab(data)) return extract_tbf(data, path);
-    return data;
+    return std::move(data);
 }
 
 }  // namespace tockemu::tab

@@ -1,6 +1,8 @@
 // TBF v2 header parsing and validation (see tbf.hpp; tock-abi.md §3, Appendix A).
 #include "emu/loader/tbf.hpp"
 
+#include "emu/core/file_bytes.hpp"
+
 #include <fstream>
 #include <iterator>
 
@@ -369,10 +371,9 @@ TbfHeader parse(std::span<const std::uint8_t> b, std::string_view source) {
 }
 
 TbfHeader parse_file(const std::string& path, std::vector<std::uint8_t>* contents) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw TbfError(path, 0, "file", "cannot be opened");
-    std::vector<std::uint8_t> data((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
+    auto bytes = read_file_bytes(path);
+    if (!bytes) throw TbfError(path, 0, "file", "cannot be opened");
+    std::vector<std::uint8_t>& data = *bytes;
     TbfHeader h = parse(data, path);
     if (data.size() < h.total_size) {
         throw TbfError(

@@ -2,6 +2,8 @@
 // peripherals, and the Cortex-M4 core, wired in that order (the core maps what is on the bus).
 #include "emu/machine/machine.hpp"
 
+#include "emu/core/file_bytes.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -33,9 +35,9 @@ constexpr std::uint32_t kPpbDebugLowBase = 0xE0000000, kPpbDebugLowSize = 0xE000
 constexpr std::uint32_t kPpbDebugHighBase = 0xE000F000, kPpbDebugHighSize = 0xF1000;
 
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p, const char* what) {
-    std::ifstream f(p, std::ios::binary);
-    if (!f) throw LoadError(fmt::format("{}: cannot open {}", p.string(), what));
-    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+    auto bytes = read_file_bytes(p);
+    if (!bytes) throw LoadError(fmt::format("{}: cannot open {}", p.string(), what));
+    return std::move(*bytes);
 }
 }  // namespace
 

@@ -243,9 +243,41 @@ void Mpu::write(std::uint32_t offset, std::uint32_t value) {
     }
 }
 
+Mpu::ConfigKey Mpu::config_key() const {
+    ConfigKey k{};
+    k[0] = ctrl_;
+    for (unsigned i = 0; i < kRegions; ++i) {
+        k[1 + 2 * i] = regions_[i].rbar;
+        k[2 + 2 * i] = regions_[i].rasr;
+    }
+    return k;
+}
+
 void Mpu::changed() {
-    ++generation_;
+    // Keep the table of the configuration being left, for when it comes back.
+    for (Seen& e : seen_)
+        if (e.generation == generation_ && generation_ != 0 && !dirty_ && !e.built) {
+            e.built = true;
+            e.span_count = span_count_;
+            e.spans = spans_;
+            e.starts = starts_;
+        }
+    const ConfigKey key = config_key();
     dirty_ = true;
+    Seen* hit = nullptr;
+    for (Seen& e : seen_)
+        if (e.generation != 0 && e.key == key) hit = &e;
+    if (!hit) {
+        hit = &seen_[seen_next_++ % kSeen];
+        *hit = Seen{key, ++generations_};
+    } else if (hit->built) {
+        span_count_ = hit->span_count;
+        spans_ = hit->spans;
+        starts_ = hit->starts;
+        last_ = previous_ = 0;
+        dirty_ = false;
+    }
+    generation_ = hit->generation;
     if (on_change) on_change();
 }
 

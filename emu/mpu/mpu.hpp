@@ -152,7 +152,11 @@ class Mpu {
     bool privileged_checks_needed() const;
     // The same for privileged instruction fetches (adds XN regions and AP=000/100).
     bool privileged_fetch_checks_needed() const;
-    // Bumped on every change of the effective configuration.
+    // Names the effective configuration: it changes with every change, and a configuration
+    // seen recently gets its old number back (Tock rewrites the same process configuration at
+    // every switch to it, and turns the MPU off and on around kernel work), so that what
+    // depends on the configuration (lookup tables, the unprivileged TLB, fetch verdicts) is
+    // kept across the round trip.
     std::uint64_t generation() const { return generation_; }
     // Called after every register write that changed the configuration (for the trace).
     std::function<void()> on_change;
@@ -169,6 +173,8 @@ class Mpu {
 
     void changed();
     void rebuild() const;
+    using ConfigKey = std::array<std::uint32_t, 1 + 2 * kRegions>;
+    ConfigKey config_key() const;
     std::uint32_t region_index_for_write() const;
     unsigned find_span(std::uint32_t addr) const;  // binary search over the starts
     MpuDecision decide_default(std::uint32_t addr, AccessKind kind) const;
@@ -188,6 +194,20 @@ class Mpu {
     // pools in flash, so two entries catch nearly every access.
     mutable unsigned last_ = 0;
     mutable unsigned previous_ = 0;
+
+    // Recently seen configurations with their generation and lookup table (once built).
+    struct Seen {
+        ConfigKey key{};
+        std::uint64_t generation = 0;
+        bool built = false;
+        unsigned span_count = 0;
+        std::array<Span, kMaxSpans> spans{};
+        std::array<std::uint32_t, kMaxSpans> starts{};
+    };
+    static constexpr unsigned kSeen = 4;
+    std::array<Seen, kSeen> seen_{};
+    unsigned seen_next_ = 0;
+    std::uint64_t generations_ = 0;  // numbers handed out
 };
 
 // Text for AP encodings, e.g. "priv RW, unpriv RO" (all eight, reserved 100 included).

@@ -157,10 +157,41 @@ TEST(MpuRegisters, ChangesNotifyAndBumpTheGenerationOnce) {
     mpu.write(Mpu::kRbar, 0x20000000 | Mpu::kRbarValid | 1);
     mpu.write(Mpu::kRasr, rasr(9));
     EXPECT_EQ(calls, 3);
-    EXPECT_EQ(mpu.generation(), g0 + 3);
+    const std::uint64_t g1 = mpu.generation();
+    EXPECT_NE(g1, g0);
     mpu.reset();
     EXPECT_EQ(mpu.read(Mpu::kCtrl), 0u);
     EXPECT_EQ(calls, 4);
+    EXPECT_EQ(mpu.generation(), g0) << "the reset configuration is the first one again";
+}
+
+// Tock turns the MPU off for kernel work and writes the same process configuration again
+// before the next switch: a configuration seen recently keeps its number and its decisions.
+TEST(MpuRegisters, ARecentConfigurationGetsItsGenerationBack) {
+    Mpu mpu;
+    mpu.write(Mpu::kRbar, 0x20004000 | Mpu::kRbarValid | 0);
+    mpu.write(Mpu::kRasr, rasr(12) | (3u << 24) | (0x80u << 8));  // 8 KiB RW, last sub-region off
+    mpu.write(Mpu::kCtrl, 5);
+    const std::uint64_t on = mpu.generation();
+    EXPECT_FALSE(mpu.check(0x20005C00, AccessKind::Read, false, 0).allowed);
+    EXPECT_TRUE(mpu.check(0x20005000, AccessKind::Read, false, 0).allowed);
+    mpu.write(Mpu::kCtrl, 4);
+    const std::uint64_t off = mpu.generation();
+    EXPECT_NE(off, on);
+    EXPECT_TRUE(mpu.check(0x20005C00, AccessKind::Read, false, 0).allowed) << "MPU off";
+    mpu.write(Mpu::kCtrl, 5);
+    EXPECT_EQ(mpu.generation(), on);
+    EXPECT_FALSE(mpu.check(0x20005C00, AccessKind::Read, false, 0).allowed);
+    EXPECT_TRUE(mpu.check(0x20005000, AccessKind::Read, false, 0).allowed);
+    // A different region is a different configuration, and so is going back to the old one
+    // after more than a few others.
+    mpu.write(Mpu::kRasr, rasr(12) | (3u << 24));
+    EXPECT_NE(mpu.generation(), on);
+    EXPECT_TRUE(mpu.check(0x20005C00, AccessKind::Read, false, 0).allowed);
+    for (unsigned size = 5; size < 11; ++size) mpu.write(Mpu::kRasr, rasr(size) | (3u << 24));
+    mpu.write(Mpu::kRasr, rasr(12) | (3u << 24) | (0x80u << 8));
+    EXPECT_FALSE(mpu.check(0x20005C00, AccessKind::Read, false, 0).allowed);
+    EXPECT_TRUE(mpu.check(0x20005000, AccessKind::Read, false, 0).allowed);
 }
 
 TEST(MpuRegisters, PrivilegedChecksAreNeededOnlyWhenPrivilegedCodeCanBeDenied) {
