@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <bitset>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -382,12 +383,40 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
         : core(c), ctx(x), exc(e), scs(s), mpu(m) {}
 
     // ---- Unicorn register access ----
+    // Register reads between two runs are cached: an exception entry or return asks for IPSR,
+    // CONTROL and the masks dozens of times, and each uc_reg_read costs ~40 ns. Any write drops
+    // the cache (writes to one special register change others); so does running the guest, and
+    // hooks inside a run read Unicorn directly.
     std::uint32_t rd(int id) const {
+        const auto i = static_cast<unsigned>(id);
+        if (!in_emulation && i < reg_cache.size() && reg_valid.test(i)) return reg_cache[i];
         std::uint32_t v = 0;
         uc_reg_read(uc, id, &v);
+        if (!in_emulation && i < reg_cache.size()) {
+            reg_cache[i] = v;
+            reg_valid.set(i);
+        }
         return v;
     }
-    void wr(int id, std::uint32_t v) { uc_reg_write(uc, id, &v); }
+    void wr(int id, std::uint32_t v) {
+        reg_valid.reset();
+        uc_reg_write(uc, id, &v);
+    }
+    bool in_emulation = false;
+    mutable std::array<std::uint32_t, 256> reg_cache{};
+    mutable std::bitset<256> reg_valid;
+    // The one way into uc_emu_start: the unprivileged TLB brought up to date, the fast path's
+    // scope, and the register cache dropped on both sides.
+    uc_err emu_start(std::uint32_t pc, std::size_t count) {
+        sync_user_tlb();
+        ucfast::Engine::Scope scope(fast.get());
+        reg_valid.reset();
+        in_emulation = true;
+        const uc_err err = uc_emu_start(uc, pc | 1, kUntil, 0, count);
+        in_emulation = false;
+        reg_valid.reset();
+        return err;
+    }
     // Unicorn takes EPSR.T from bit 0 of a PC write: always write Thumb addresses.
     void set_pc(std::uint32_t a) { wr(UC_ARM_REG_PC, a | 1u); }
     // Writing APSR_NZCV back rebuilds Unicorn's cached hflags (unicorn.md §0.3).
@@ -2663,12 +2692,7 @@ RunResult CortexM4::run_until(Picos deadline, std::uint64_t max_instructions) {
         I.arm_fetch_checks();
         I.cause = StopCause::None;
         const std::uint32_t pc = I.rd(UC_ARM_REG_PC);
-        I.sync_user_tlb();
-        uc_err err;
-        {
-            ucfast::Engine::Scope scope(I.fast.get());
-            err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 0);
-        }
+        const uc_err err = I.emu_start(pc, 0);
         spdlog::trace("run slice from {:#010x}: cause {} err {} now pc={:#010x} insns={}", pc,
                       static_cast<int>(I.cause), static_cast<int>(err), I.rd(UC_ARM_REG_PC),
                       executed_);
@@ -2838,12 +2862,7 @@ RunResult CortexM4::step_one() {
     // translated before (by the free run) would run whole. Retranslate the one at PC.
     uc_ctl_remove_cache(I.uc, pc, std::uint64_t{pc} + 2);
     I.in_block_left = 0;  // set again below; the block hook must only count here
-    I.sync_user_tlb();
-    uc_err err;
-    {
-        ucfast::Engine::Scope scope(I.fast.get());
-        err = uc_emu_start(I.uc, pc | 1, kUntil, 0, 1);
-    }
+    const uc_err err = I.emu_start(pc, 1);
     // The block hook counted the whole block; one instruction retired (none if it faulted).
     executed_ = before + retired;
     // Where the free run's block stands now: a stop handler below (exception entry or
