@@ -275,7 +275,7 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     std::optional<std::uint32_t> skip_breakpoint;
     struct Watch {
         std::uint32_t addr, len;
-        Machine::WatchKind kind;
+        WatchKind kind;
         uc_hook hook;
     };
     std::vector<Watch> watches;
@@ -1292,8 +1292,8 @@ void CortexM4::on_watch(int type, std::uint64_t addr, int size) {
         return;
     for (const auto& w : I.watches) {
         const bool hit_range = addr + size > w.addr && addr < std::uint64_t{w.addr} + w.len;
-        const bool kind_ok = w.kind == Machine::WatchKind::Access ||
-                             (w.kind == Machine::WatchKind::Write) == (type == UC_MEM_WRITE);
+        const bool kind_ok =
+            w.kind == WatchKind::Access || (w.kind == WatchKind::Write) == (type == UC_MEM_WRITE);
         if (hit_range && kind_ok) {
             I.cause = StopCause::Watchpoint;
             I.watch_hit = static_cast<std::uint32_t>(addr);
@@ -3031,11 +3031,11 @@ void CortexM4::remove_breakpoint(std::uint32_t addr) {
     I.drop_translations(addr, 2);
 }
 
-void CortexM4::add_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind) {
+void CortexM4::add_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind) {
     auto& I = *impl_;
-    int type = kind == Machine::WatchKind::Write  ? UC_HOOK_MEM_WRITE
-               : kind == Machine::WatchKind::Read ? UC_HOOK_MEM_READ
-                                                  : (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE);
+    int type = kind == WatchKind::Write  ? UC_HOOK_MEM_WRITE
+               : kind == WatchKind::Read ? UC_HOOK_MEM_READ
+                                         : (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE);
     uc_hook h = 0;
     uc_hook_add(I.uc, &h, type, reinterpret_cast<void*>(tramp_watch), this, addr,
                 std::uint64_t{addr} + (len ? len : 1) - 1);
@@ -3044,7 +3044,7 @@ void CortexM4::add_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::Wa
     I.drop_all_code();
 }
 
-void CortexM4::remove_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind) {
+void CortexM4::remove_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind) {
     auto& I = *impl_;
     auto it = std::find_if(I.watches.begin(), I.watches.end(), [&](const auto& w) {
         return w.addr == addr && w.len == (len ? len : 1) && w.kind == kind;

@@ -22,8 +22,8 @@
 #include "emu/core/context.hpp"
 #include "emu/core/events.hpp"
 #include "emu/cpu/exceptions.hpp"
+#include "emu/cpu/run_types.hpp"
 #include "emu/cpu/scs.hpp"
-#include "emu/machine/machine.hpp"
 
 struct uc_struct;
 
@@ -87,8 +87,8 @@ class CortexM4 {
 
     void add_breakpoint(std::uint32_t addr);
     void remove_breakpoint(std::uint32_t addr);
-    void add_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind);
-    void remove_watchpoint(std::uint32_t addr, std::uint32_t len, Machine::WatchKind kind);
+    void add_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
+    void remove_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
 
     // Something changed that may let an exception be taken or move the next deadline: look at
     // it at the next translation-block boundary.

@@ -18,6 +18,7 @@
 #include "emu/bus/bus.hpp"
 #include "emu/core/clock.hpp"
 #include "emu/core/events.hpp"
+#include "emu/cpu/run_types.hpp"
 
 namespace tockemu {
 
@@ -32,51 +33,6 @@ struct MachineConfig {
 // Error in user-supplied input (ELF/TBF/flash image): message names the file and the problem.
 struct LoadError : std::runtime_error {
     using std::runtime_error::runtime_error;
-};
-
-enum class StopReason {
-    TimeLimit,        // reached the requested virtual time
-    SemihostingExit,  // guest called SYS_EXIT / SYS_EXIT_EXTENDED
-    Lockup,           // unrecoverable fault (ARMv7-M lockup)
-    Breakpoint,
-    Watchpoint,
-    Step,       // single step completed
-    Requested,  // request_stop() from an observer/callback
-    InstructionLimit,
-};
-
-struct RunResult {
-    StopReason reason = StopReason::TimeLimit;
-    int exit_code = 0;    // semihosting exit code
-    std::string message;  // lockup explanation, etc.
-    std::uint32_t watch_address = 0;
-};
-
-// Core registers in GDB's ARM M-profile order (org.gnu.gdb.arm.m-profile + system registers).
-enum class CoreReg : unsigned {
-    R0,
-    R1,
-    R2,
-    R3,
-    R4,
-    R5,
-    R6,
-    R7,
-    R8,
-    R9,
-    R10,
-    R11,
-    R12,
-    SP,
-    LR,
-    PC,
-    XPSR,
-    MSP,
-    PSP,
-    PRIMASK,
-    BASEPRI,
-    FAULTMASK,
-    CONTROL,
 };
 
 class Machine {
@@ -131,7 +87,7 @@ class Machine {
     // ---- Debug ----
     void add_breakpoint(std::uint32_t addr);
     void remove_breakpoint(std::uint32_t addr);
-    enum class WatchKind { Write, Read, Access };
+    using WatchKind = tockemu::WatchKind;  // (emu/cpu/run_types.hpp)
     void add_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
     void remove_watchpoint(std::uint32_t addr, std::uint32_t len, WatchKind kind);
     // Extension: a halting debugger (the GDB stub) is attached: a guest BKPT (other than

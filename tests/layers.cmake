@@ -1,0 +1,38 @@
+# Layering check (ctest layers.IncludesPointDown): a source folder of emu/ may include only the
+# folders of its own library and of the libraries below it (emu/CMakeLists.txt). The link checks
+# (layer_check_*) catch calls into a layer above; this catches a header-only back-edge, such as
+# emu/cpu including emu/machine for a type. Run: cmake -DSRC=<source dir> -P tests/layers.cmake
+cmake_minimum_required(VERSION 3.20)
+set(core_dirs core bus periph)
+set(allowed_core ${core_dirs})
+set(allowed_bus ${core_dirs})
+set(allowed_periph ${core_dirs})
+set(allowed_loader ${core_dirs} loader)
+set(allowed_mpu ${core_dirs} mpu)
+set(allowed_periph/sam4l ${core_dirs} board periph/sam4l)
+set(allowed_board ${core_dirs} board periph/sam4l)
+set(allowed_cpu ${core_dirs} mpu cpu)
+set(allowed_machine ${core_dirs} mpu cpu board periph/sam4l loader machine)
+
+set(failures "")
+foreach(dir core bus periph loader mpu periph/sam4l board cpu machine)
+  file(GLOB files ${SRC}/emu/${dir}/*.hpp ${SRC}/emu/${dir}/*.cpp)
+  foreach(f ${files})
+    file(STRINGS ${f} includes REGEX "^#include \"emu/")
+    foreach(line ${includes})
+      string(REGEX REPLACE "^#include \"emu/([a-z_]+)/.*" "\\1" target "${line}")
+      # periph/sam4l/x.hpp is in folder periph/sam4l, which emu_periph owns.
+      if(line MATCHES "^#include \"emu/periph/sam4l/")
+        set(target periph/sam4l)
+      endif()
+      if(NOT target IN_LIST allowed_${dir} AND NOT target STREQUAL dir)
+        file(RELATIVE_PATH rel ${SRC} ${f})
+        string(APPEND failures "  ${rel}: ${line} (emu/${dir} may include: ${allowed_${dir}})\n")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "includes that point up the layers:\n${failures}")
+endif()
+message(STATUS "emu/ includes point down the layers")
