@@ -1093,8 +1093,13 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
             const bool priv_checks = I.mpu.enabled() && I.mpu.privileged_checks_needed();
             stop = I.is_unprivileged() != I.unprivileged || (I.mpu_hook_wanted() && !I.mpu_hook) ||
                    (priv_checks && !I.privileged_checks_translated) ||
-                   I.fetch_checks_wanted() != I.fetch_checks ||
                    I.align_wanted() != (I.align_hook != 0);
+            // Fetch checks live in this hook: they follow the MPU without a stop (Tock turns
+            // the MPU on in its SVC handler, twice per system call).
+            if (!stop && I.fetch_checks_wanted() != I.fetch_checks) {
+                I.cached_prio = I.exec_priority();
+                I.arm_fetch_checks();
+            }
         }
         // A pending interrupt that is masked now is looked at again when something may unmask
         // it: exception return (a stop), NVIC/SCB writes (force_boundary via on_change), or a

@@ -149,8 +149,9 @@ int ExceptionState::execution_priority(const Masks& m) const {
 std::optional<unsigned> ExceptionState::highest_pending() const {
     std::optional<unsigned> best;
     int best_group = 0, best_prio = 0;
-    for (unsigned n = 1; n < kNumExceptions; ++n) {
-        if (!pending_[n] || !enabled(n)) continue;
+    for (std::size_t i = pending_._Find_next(0); i < kNumExceptions; i = pending_._Find_next(i)) {
+        const auto n = static_cast<unsigned>(i);
+        if (!enabled(n)) continue;
         const int p = priority(n);
         const int g = group_priority(p);
         // Strictly better only: equal priorities keep the lower exception number.
@@ -170,9 +171,7 @@ std::optional<unsigned> ExceptionState::preempting(int exec_priority) const {
 }
 
 bool ExceptionState::any_irq_pending() const {
-    for (unsigned n = exc::kFirstIrq; n < kNumExceptions; ++n)
-        if (pending_[n]) return true;
-    return false;
+    return pending_._Find_next(exc::kFirstIrq - 1) < kNumExceptions;
 }
 
 void ExceptionState::activate(unsigned n) {
@@ -193,18 +192,18 @@ void ExceptionState::deactivate(unsigned n) {
 }
 
 void ExceptionState::recount() {
+    // Only set bits are visited (libstdc++'s _Find_next): this runs at every exception entry
+    // and return, and usually one or two of the 96 exceptions are pending or active.
     unsigned c = 0;
-    for (unsigned n = 1; n < kNumExceptions; ++n)
-        if (pending_[n] && enabled(n)) ++c;
+    for (std::size_t n = pending_._Find_next(0); n < kNumExceptions; n = pending_._Find_next(n))
+        if (enabled(static_cast<unsigned>(n))) ++c;
     pending_enabled_count_ = c;
     // The active set's priority is needed at every interrupt check: keep it up to date here
     // instead of scanning all exceptions each time.
     int highest = kThreadPriority;
-    for (unsigned n = 1; n < kNumExceptions; ++n) {
-        if (active_[n]) {
-            const int g = group_priority(priority(n));
-            if (g < highest) highest = g;
-        }
+    for (std::size_t n = active_._Find_next(0); n < kNumExceptions; n = active_._Find_next(n)) {
+        const int g = group_priority(priority(static_cast<unsigned>(n)));
+        if (g < highest) highest = g;
     }
     active_priority_ = highest;
 }
