@@ -177,7 +177,10 @@ int run(const std::vector<std::string>& args) {
             if (vm.count("seed")) o.seed = seed;
             o.trace_file = trace_path(trace, mine[i], mine.size());
             explain::DeferredExplain ex;
-            if (vm.count("explain")) o.attach = ex.attacher();
+            if (vm.count("explain")) {
+                o.attach = ex.attacher();
+                o.finished = ex.finisher();
+            }
             if (gdb_options.enabled())
                 o.run = [&](Machine& m, Picos budget) {
                     return gdb::run_with_gdb(m, gdb_options, budget);

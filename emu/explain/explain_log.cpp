@@ -457,6 +457,26 @@ void ExplainLog::finish(Picos end_time) {
         states += fmt::format("{}{} {} (restarts {})", states.empty() ? "" : ", ", p.image.name,
                               tock::state_name(p.state), p.restarts());
     line(end_time, "end of run: " + (states.empty() ? std::string("no processes") : states));
+    watermark_lines(end_time);
+}
+
+// High-water marks (tock::StackWatermarks): what each stack and heap needed at most.
+void ExplainLog::watermark_lines(Picos t) {
+    const auto& marks = tracker_.marks();
+    if (const auto& k = marks.kernel())
+        line(t, fmt::format("kernel stack {:#010x}-{:#010x}: deepest use {}", k->start, k->end,
+                            tock::describe(*k)));
+    for (const auto& p : tracker_.view().processes()) {
+        const tock::ProcessMarks* m = marks.process(p.index);
+        if (!m || (!m->stack && m->heap_start == 0)) continue;
+        std::string text = p.image.name + ":";
+        if (m->stack) text += " stack deepest use " + tock::describe(*m->stack);
+        if (m->heap_start != 0)
+            text += fmt::format("{} heap high-water {} bytes (app break at most {:#010x})",
+                                m->stack ? ";" : "", m->heap_max_bytes(),
+                                std::max(m->max_break, m->heap_start));
+        line(t, text);
+    }
 }
 
 }  // namespace tockemu::explain

@@ -57,6 +57,7 @@ class ExplainLog {
     void started(Picos t, const tock::ProcessStarted& s);
     void context_switch(Picos t, const tock::ContextSwitch& c);
     void flush_switch();
+    void watermark_lines(Picos t);
     void syscall(Picos t, const tock::SyscallMade& s);
     void returned(Picos t, const tock::SyscallReturned& r);
     void upcall(Picos t, const tock::UpcallDelivered& u);

@@ -25,6 +25,7 @@ int IsolationTracker::proc_for_slot(std::uint32_t slot) const {
 }
 
 void IsolationTracker::on_machine(const Event& e) {
+    marks_.on_machine(e);
     if (const auto* c = std::get_if<MpuConfigEvent>(&e.payload)) {
         latest_mpu_ = *c;
     } else if (const auto* x = std::get_if<ExceptionEntryEvent>(&e.payload)) {
@@ -37,6 +38,7 @@ void IsolationTracker::on_machine(const Event& e) {
 }
 
 void IsolationTracker::on_tock(const tock::TockEvent& e) {
+    marks_.on_tock(e);
     std::visit(
         [&](const auto& p) {
             using T = std::decay_t<decltype(p)>;

@@ -8,7 +8,8 @@
 //   - grant region (kernel-owned top of the block): our kernel's grant_alloc ITM messages
 //     (docs/0005-kernel.md), replaying the kernel's own arithmetic (break - size, 8-aligned);
 //   - the MPU regions in force for a process: the last MPU configuration before it was resumed;
-//   - the deepest stack pointer seen on exception entry from that process.
+//   - the deepest stack pointer seen on exception entry from that process;
+//   - stack and heap high-water marks (tock::StackWatermarks, with read-only scans of RAM).
 #include <array>
 #include <cstdint>
 #include <map>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "emu/core/events.hpp"
+#include "emu/tock/stack_watermarks.hpp"
 #include "emu/tock/tock_view.hpp"
 
 namespace tockemu::explain {
@@ -46,7 +48,12 @@ struct KernelRamLayout {
 
 class IsolationTracker {
   public:
-    explicit IsolationTracker(const tock::TockView& view) : view_(view) {}
+    // `read` (guest memory, read only) lets the watermarks scan stacks; without it they rely
+    // on exception-entry frames alone.
+    explicit IsolationTracker(const tock::TockView& view, tock::MemoryReader read = {})
+        : view_(view),
+          marks_(
+              view, read ? read : [](std::uint32_t, std::span<std::uint8_t>) { return false; }) {}
 
     // Feed every machine event, then the Tock events the view derived from it.
     void on_machine(const Event& e);
@@ -59,6 +66,12 @@ class IsolationTracker {
     // the slot itself when the kernel never said.
     int proc_for_slot(std::uint32_t slot) const;
     const tock::TockView& view() const { return view_; }
+    const tock::StackWatermarks& marks() const { return marks_; }
+    void set_kernel_stack(std::uint32_t start, std::uint32_t end) {
+        marks_.set_kernel_stack(start, end);
+    }
+    // The run is over and the machine still exists: last stack scans.
+    void take_final_readings() { marks_.finish(); }
 
   private:
     ProcessMemory& mem(int proc) { return memory_[proc]; }
@@ -67,6 +80,7 @@ class IsolationTracker {
     void on_syscall_returned(const tock::SyscallReturned& s);
 
     const tock::TockView& view_;
+    tock::StackWatermarks marks_;
     std::map<int, ProcessMemory> memory_;
     std::map<std::uint32_t, int> slot_to_proc_;
     std::optional<MpuConfigEvent> latest_mpu_;

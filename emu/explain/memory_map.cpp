@@ -179,7 +179,19 @@ MemoryMap capture_memory_map(const IsolationTracker& tracker, const SymbolLookup
         map.markers.push_back({m->app_break, p.image.name + " app break"});
         if (m->kernel_break < m->block_end)
             map.markers.push_back({m->kernel_break, p.image.name + " kernel break"});
+        if (const tock::ProcessMarks* w = tracker.marks().process(p.index)) {
+            if (w->stack && w->stack->max_bytes() > 0)
+                map.markers.push_back({w->stack->lowest, p.image.name + " stack high-water (" +
+                                                             tock::describe(*w->stack) + ")"});
+            if (w->heap_max_bytes() > 0)
+                map.markers.push_back(
+                    {w->max_break, fmt::format("{} heap high-water ({} bytes)", p.image.name,
+                                               w->heap_max_bytes())});
+        }
     }
+    if (const auto& k = tracker.marks().kernel(); k && k->max_bytes() > 0)
+        map.markers.push_back({std::max(k->lowest, map.ram_start),
+                               "kernel stack high-water (" + tock::describe(*k) + ")"});
     map.running = proc >= 0 ? proc : view.current();
     std::optional<MpuConfigEvent> mpu;
     if (const ProcessMemory* m = tracker.memory(map.running); m && m->mpu) mpu = m->mpu;

@@ -17,8 +17,13 @@ ExplainSession::ExplainSession(Machine& machine, ExplainLog::Sink log, ExplainOp
       view_([&machine](std::uint32_t a, std::span<std::uint8_t> out) {
           return machine.read_memory(a, out);
       }),
-      tracker_(view_),
+      tracker_(view_,
+               [&machine](std::uint32_t a, std::span<std::uint8_t> out) {
+                   return machine.read_memory(a, out);
+               }),
       sink_(std::move(log)) {
+    if (const auto s = machine.symbol("_sstack"), e = machine.symbol("_estack"); s && e)
+        tracker_.set_kernel_stack(*s, *e);
     if (sink_)
         log_ = std::make_unique<ExplainLog>(
             tracker_,
@@ -47,14 +52,21 @@ ExplainSession::~ExplainSession() {
     if (machine_) machine_->events().unsubscribe(subscription_);
 }
 
-MemoryMap ExplainSession::map(int proc) const {
+MemoryMap ExplainSession::map(int proc) {
     if (!machine_) return capture_memory_map(tracker_, {}, 0, 0, proc);
+    take_final_readings();
     return capture_memory_map(tracker_, machine_symbols(*machine_), machine_->clock().now(),
                               machine_->instructions(), proc);
 }
 
 void ExplainSession::finish() {
-    if (machine_) finish(machine_->clock().now());
+    if (!machine_) return;
+    take_final_readings();
+    finish(machine_->clock().now());
+}
+
+void ExplainSession::take_final_readings() {
+    if (machine_) tracker_.take_final_readings();
 }
 
 void ExplainSession::finish(Picos end_time) {
@@ -110,6 +122,12 @@ std::function<void(Machine&)> DeferredExplain::attacher() {
     return [this](Machine& m) {
         session_ = std::make_unique<ExplainSession>(
             m, [this](std::string_view line) { log_ += line; }, options_);
+    };
+}
+
+std::function<void(Machine&)> DeferredExplain::finisher() {
+    return [this](Machine&) {
+        if (session_) session_->take_final_readings();
     };
 }
 

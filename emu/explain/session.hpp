@@ -31,10 +31,14 @@ class ExplainSession {
     // Called after the tracker and the log have seen each Tock event (e.g. to draw a map at
     // every context switch).
     void add_listener(TockListener l) { listeners_.push_back(std::move(l)); }
-    MemoryMap map(int proc = -1) const;
-    // Writes the end-of-run line of the log (at the machine's time, or at `end_time`).
+    // The map now (stack high-water marks scanned first, when the machine is still there).
+    MemoryMap map(int proc = -1);
+    // Writes the end-of-run lines of the log: finish() at the machine's time, after the last
+    // stack scans; finish(end_time) touches no machine (call take_final_readings() first while
+    // the machine still exists, e.g. from scenario::RunOptions::finished).
     void finish();
     void finish(Picos end_time);
+    void take_final_readings();
     // The machine is gone (the scenario runner owns it and destroys it at the end of a run):
     // drop the reference; only finish(end_time) and the accessors may be used afterwards.
     void forget_machine() { machine_ = nullptr; }
@@ -80,6 +84,7 @@ class DeferredExplain {
   public:
     explicit DeferredExplain(ExplainOptions options = {}) : options_(options) {}
     std::function<void(Machine&)> attacher();
+    std::function<void(Machine&)> finisher();  // for scenario::RunOptions::finished
     std::string text(Picos end_time);
 
   private:

@@ -10,6 +10,15 @@
 
 namespace tockemu::scenario {
 
+namespace {
+// "at most 2048 bytes", "between 100 and 200 bytes", "at least 8 bytes".
+std::string bytes_text(const CountRange& c) {
+    if (c.min == 0 && c.max) return fmt::format("at most {} bytes", *c.max);
+    if (c.max) return fmt::format("between {} and {} bytes", c.min, *c.max);
+    return fmt::format("at least {} bytes", c.min);
+}
+}  // namespace
+
 bool has_kernel_events(const RunRecord& rec) {
     return std::any_of(rec.events.begin(), rec.events.end(), [](const tock::TockEvent& e) {
         const auto* k = std::get_if<tock::KernelMessage>(&e.payload);
@@ -247,11 +256,39 @@ ExpectationResult console_equals(const Expectation& e, const Transcript& t) {
     return r;
 }
 
+// Checks one high-water mark against its bound; appends what failed to `why`.
+bool within(const char* what, const std::optional<CountRange>& bound, std::uint32_t value,
+            bool known, std::vector<std::string>& why) {
+    if (!bound) return true;
+    if (!known) {
+        why.push_back(fmt::format("{} unknown (no libtock-c crt0 hint: memop {})", what,
+                                  std::string_view(what) == "stack" ? "10" : "11"));
+        return false;
+    }
+    if (bound->contains(value)) return true;
+    why.push_back(fmt::format("{} high-water {} bytes", what, value));
+    return false;
+}
+
+ExpectationResult kernel_stack(const Expectation& e, const RunRecord& rec) {
+    ExpectationResult r;
+    r.expected = "kernel stack high-water mark " + bytes_text(e.bytes);
+    if (!rec.kernel_stack) {
+        r.actual = "unknown: the kernel ELF has no _sstack/_estack symbols";
+        return r;
+    }
+    r.passed = e.bytes.contains(rec.kernel_stack->max_bytes());
+    if (!r.passed) r.actual = tock::describe(*rec.kernel_stack);
+    return r;
+}
+
 ExpectationResult process_state(const Expectation& e, const RunRecord& rec) {
     ExpectationResult r;
     std::vector<std::string> parts;
     if (e.state) parts.push_back(fmt::format("state {}", tock::state_name(*e.state)));
     if (e.restarts) parts.push_back(fmt::format("{} restarts", e.restarts->str()));
+    if (e.stack_bytes) parts.push_back("stack high-water " + bytes_text(*e.stack_bytes));
+    if (e.heap_bytes) parts.push_back("heap high-water " + bytes_text(*e.heap_bytes));
     r.expected = fmt::format("process {} at the end: {}", e.process, fmt::join(parts, ", "));
     const tock::Process* p = rec.find(e.process);
     if (!p) {
@@ -261,11 +298,20 @@ ExpectationResult process_state(const Expectation& e, const RunRecord& rec) {
                                names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
         return r;
     }
-    r.passed =
-        (!e.state || p->state == *e.state) && (!e.restarts || e.restarts->contains(p->restarts()));
-    if (!r.passed)
+    const auto mit = rec.marks.find(p->index);
+    const tock::ProcessMarks* m = mit == rec.marks.end() ? nullptr : &mit->second;
+    std::vector<std::string> marks_failed;
+    const bool stack_ok = within("stack", e.stack_bytes, m && m->stack ? m->stack->max_bytes() : 0,
+                                 m && m->stack, marks_failed);
+    const bool heap_ok = within("heap", e.heap_bytes, m ? m->heap_max_bytes() : 0,
+                                m && m->heap_start != 0, marks_failed);
+    r.passed = (!e.state || p->state == *e.state) &&
+               (!e.restarts || e.restarts->contains(p->restarts())) && stack_ok && heap_ok;
+    if (!r.passed) {
         r.actual = fmt::format("state {}, restarted {} times, {} faults",
                                tock::state_name(p->state), p->restarts(), p->stats.faults);
+        for (const auto& w : marks_failed) r.actual += ", " + w;
+    }
     return r;
 }
 
@@ -503,6 +549,8 @@ std::string Expectation::describe() const {
             return "event " + event.describe();
         case Kind::TraceHash:
             return "trace_hash " + hash;
+        case Kind::KernelStack:
+            return "kernel_stack_max_bytes " + bytes_text(bytes);
     }
     return "?";
 }
@@ -652,6 +700,9 @@ std::vector<ExpectationResult> evaluate(const Scenario& scenario, const RunRecor
                 break;
             case Expectation::Kind::Led:
                 r = led(e, rec);
+                break;
+            case Expectation::Kind::KernelStack:
+                r = kernel_stack(e, rec);
                 break;
             case Expectation::Kind::TraceHash:
                 r.expected = "trace hash " + e.hash;

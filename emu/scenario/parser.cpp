@@ -146,6 +146,24 @@ class Reader {
         return c;
     }
 
+    // A byte bound: N or "<=N" (at most N), "<N", or {min, max}.
+    CountRange byte_bound(const YAML::Node& n, std::string_view what) const {
+        if (!n.IsScalar()) return count(n, what);
+        std::string t = n.Scalar();
+        const bool strict = t.starts_with('<') && !t.starts_with("<=");
+        t = t.substr(t.starts_with("<=") ? 2 : t.starts_with('<') ? 1 : 0);
+        std::uint64_t v = 0;
+        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (ec != std::errc() || p != t.data() + t.size() || t.empty() || (strict && v == 0))
+            fail(n, fmt::format("expected a byte count for {}: N or <=N (at most N), <N, or "
+                                "{{min: A, max: B}}, got '{}'",
+                                what, n.Scalar()));
+        CountRange c;
+        c.min = 0;
+        c.max = strict ? v - 1 : v;
+        return c;
+    }
+
     std::vector<std::string> strings(const YAML::Node& n, std::string_view what) const {
         std::vector<std::string> out;
         if (n.IsScalar()) {
@@ -495,13 +513,16 @@ const std::vector<ExpectKind>& expect_kinds() {
         {"console_matches", Expectation::Kind::ConsoleMatches, {"before", "after"}},
         {"console_sequence", Expectation::Kind::ConsoleSequence, {"before"}},
         {"console_equals", Expectation::Kind::ConsoleEquals, {}},
-        {"process", Expectation::Kind::Process, {"state", "restarts"}},
+        {"process",
+         Expectation::Kind::Process,
+         {"state", "restarts", "stack_max_bytes", "heap_max_bytes"}},
         {"fault", Expectation::Kind::Fault, {"count", "before", "after"}},
         {"syscall", Expectation::Kind::Syscall, {"count", "before", "after"}},
         {"kernel_panic", Expectation::Kind::KernelPanic, {}},
         {"led", Expectation::Kind::Led, {"toggles", "period", "tolerance"}},
         {"event", Expectation::Kind::Event, {"count", "before", "after"}},
         {"trace_hash", Expectation::Kind::TraceHash, {}},
+        {"kernel_stack_max_bytes", Expectation::Kind::KernelStack, {}},
     };
     return k;
 }
@@ -559,8 +580,14 @@ Expectation read_expectation(const Reader& r, const YAML::Node& n) {
             break;
         case Expectation::Kind::Process:
             e.process = r.string(v, "process");
-            if (!n["state"] && !n["restarts"])
-                r.fail(n, "a process expectation needs 'state' and/or 'restarts'");
+            if (!n["state"] && !n["restarts"] && !n["stack_max_bytes"] && !n["heap_max_bytes"])
+                r.fail(n,
+                       "a process expectation needs 'state', 'restarts', 'stack_max_bytes' "
+                       "and/or 'heap_max_bytes'");
+            if (n["stack_max_bytes"])
+                e.stack_bytes = r.byte_bound(n["stack_max_bytes"], "stack_max_bytes");
+            if (n["heap_max_bytes"])
+                e.heap_bytes = r.byte_bound(n["heap_max_bytes"], "heap_max_bytes");
             if (n["state"]) {
                 e.state = tock::state_from_name(r.string(n["state"], "state"));
                 if (!e.state)
@@ -602,6 +629,9 @@ Expectation read_expectation(const Reader& r, const YAML::Node& n) {
             break;
         case Expectation::Kind::Event:
             e.event = read_event(r, v, "event");
+            break;
+        case Expectation::Kind::KernelStack:
+            e.bytes = r.byte_bound(v, "kernel_stack_max_bytes");
             break;
         case Expectation::Kind::TraceHash:
             e.hash = r.string(v, "trace_hash");

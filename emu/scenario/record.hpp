@@ -3,6 +3,7 @@
 // times, the Tock-level events, the GPIO edges, the final process table, panic and trace hash.
 // The runner fills it from a real Machine; unit tests fill it by hand.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 
 #include "emu/core/events.hpp"
 #include "emu/scenario/scenario.hpp"
+#include "emu/tock/stack_watermarks.hpp"
 #include "emu/tock/tock_view.hpp"
 #include "emu/trace/console.hpp"
 
@@ -30,7 +32,9 @@ struct RunRecord {
     std::string panic_reason;
     std::string trace_hash;
     Picos end_time = 0;
-    std::vector<std::string> action_errors;  // actions that could not be carried out
+    std::vector<std::string> action_errors;       // actions that could not be carried out
+    std::optional<tock::StackMark> kernel_stack;  // high-water mark (kernel with _sstack/_estack)
+    std::map<int, tock::ProcessMarks> marks;      // per process index: stack / heap high-water
 
     const tock::Process* process(int index) const;
     const tock::Process* find(std::string_view name) const;

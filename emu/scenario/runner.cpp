@@ -130,7 +130,10 @@ class Run {
           view_([this](std::uint32_t a, std::span<std::uint8_t> out) {
               return machine_.read_memory(a, out);
           }),
-          trace_(view_, trace_out) {
+          trace_(view_, trace_out),
+          marks_(view_, [this](std::uint32_t a, std::span<std::uint8_t> out) {
+              return machine_.read_memory(a, out);
+          }) {
         for (const auto& a : s.timeline) {
             if (!a.when) continue;
             Trigger t{&a};
@@ -142,6 +145,7 @@ class Run {
 
     void load(const RunOptions& o) {
         run_ = o.run;
+        finished_ = o.finished;
         const fs::path kernel = s_.kernel.value_or(o.firmware_dir / "kernel" / "hail_kernel.elf");
         if (!fs::exists(kernel) && s_.kernel)
             throw RunError(fmt::format("{}: kernel ELF {} not found (kernel: {})",
@@ -150,6 +154,8 @@ class Run {
             throw RunError(
                 fmt::format("kernel ELF {} not found (build the firmware first)", kernel.string()));
         machine_.load_elf(kernel);
+        if (const auto s = machine_.symbol("_sstack"), e = machine_.symbol("_estack"); s && e)
+            marks_.set_kernel_stack(*s, *e);
         std::vector<fs::path> paths;
         for (const auto& app : s_.apps) {
             const auto path =
@@ -199,11 +205,16 @@ class Run {
 
         const RunResult r = run_ ? run_(machine_, s_.budget) : machine_.run_until(s_.budget);
         const Picos end = machine_.clock().now();
+        marks_.finish();
+        if (finished_) finished_(machine_);
         record_.console.flush(end);
         trace_.finish(end);
         record_.processes = view_.processes();
         record_.trace_hash = trace_.hash();
         record_.end_time = end;
+        record_.kernel_stack = marks_.kernel();
+        for (const auto& p : record_.processes)
+            if (const tock::ProcessMarks* m = marks_.process(p.index)) record_.marks[p.index] = *m;
 
         ScenarioResult out;
         out.virtual_time = end;
@@ -244,6 +255,7 @@ class Run {
 
     void on_machine(const Event& e) {
         view_.on_event(e);
+        marks_.on_machine(e);
         trace_.on_machine(e);
         std::visit(
             [&](const auto& p) {
@@ -267,6 +279,7 @@ class Run {
 
     void on_tock(const tock::TockEvent& e) {
         record_.events.push_back(e);
+        marks_.on_tock(e);
         trace_.on_tock(e);
         if (const auto* k = std::get_if<tock::KernelMessage>(&e.payload);
             k && k->port == 0 && k->type == tock::kKmPanic)
@@ -460,11 +473,13 @@ class Run {
     Machine machine_;
     tock::TockView view_;
     trace::TraceWriter trace_;
+    tock::StackWatermarks marks_;
     RunRecord record_;
     std::vector<Trigger> triggers_;
     std::vector<Injection> injections_;
     std::string line_;
     std::function<RunResult(Machine&, Picos)> run_;
+    std::function<void(Machine&)> finished_;
     std::uint64_t line_no_ = 0;
     bool ended_ = false;
 };

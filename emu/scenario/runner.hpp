@@ -25,6 +25,9 @@ struct RunOptions {
     // Runs the machine to the scenario's budget; default Machine::run_until. `tockemu run --gdb`
     // puts the GDB server here, which decides only when the guest stops, never what it computes.
     std::function<RunResult(Machine&, Picos)> run;
+    // Called once the run has ended, while the machine still exists (final readings of
+    // observers, e.g. explain::DeferredExplain::finisher()). Observation only.
+    std::function<void(Machine&)> finished;
 };
 
 // One expectation's outcome, self-contained (no pointers into the Scenario).

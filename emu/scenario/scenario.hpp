@@ -117,6 +117,7 @@ struct Expectation {
         Led,
         Event,
         TraceHash,
+        KernelStack,
     };
     Kind kind = Kind::ConsoleContains;
     Location where;
@@ -124,12 +125,15 @@ struct Expectation {
     std::string process;             // Process
     std::optional<tock::ProcessState> state;
     std::optional<CountRange> restarts;
-    EventSpec event;              // Fault, Syscall, Event
-    CountRange count;             // how many times `event` must happen
-    std::optional<Picos> before;  // the event / text happened before this time
-    std::optional<Picos> after;   // ... and not before this time
-    bool panic = false;           // KernelPanic
-    std::string led;              // Led
+    std::optional<CountRange> stack_bytes;  // Process: its stack high-water mark
+    std::optional<CountRange> heap_bytes;   // Process: its heap high-water mark
+    CountRange bytes;                       // KernelStack: the kernel stack high-water mark
+    EventSpec event;                        // Fault, Syscall, Event
+    CountRange count;                       // how many times `event` must happen
+    std::optional<Picos> before;            // the event / text happened before this time
+    std::optional<Picos> after;             // ... and not before this time
+    bool panic = false;                     // KernelPanic
+    std::string led;                        // Led
     std::optional<CountRange> toggles;
     std::optional<Picos> period;
     double tolerance = 0.1;        // Led period, fraction

@@ -35,6 +35,7 @@ inline LabRun run_lab(const std::string& file, ExplainOptions options = {},
             m, [&run](std::string_view line) { run.log += line; }, options);
         if (arm) arm(m, *run.session);
     };
+    o.finished = [&](Machine&) { run.session->take_final_readings(); };
     run.result = scenario::run_scenario_file(lab_dir() / file, o);
     if (run.session) {
         run.session->finish(run.result.virtual_time);

@@ -181,6 +181,33 @@ TEST_F(ExpectTest, KernelEventsOnAKernelThatSendsNoneCannotBeChecked) {
     EXPECT_FALSE(check("event: {kernel: grant_nomem}\n    count: 0").passed);
 }
 
+TEST_F(ExpectTest, StackAndHeapHighWaterMarks) {
+    // Unknown until the run says: no kernel stack symbols, no crt0 hints.
+    EXPECT_EQ(check("kernel_stack_max_bytes: 4096").actual,
+              "unknown: the kernel ELF has no _sstack/_estack symbols");
+    EXPECT_EQ(check("process: greedy\n    stack_max_bytes: 100").actual,
+              "state not_started, restarted 0 times, 0 faults, stack unknown (no libtock-c crt0 "
+              "hint: memop 10)");
+    rec.kernel_stack = tock::StackMark{0x20000000, 0x20001000, 0x20000c00};  // 1 KiB deep
+    EXPECT_TRUE(check("kernel_stack_max_bytes: 1024").passed);
+    const ExpectationResult low = check("kernel_stack_max_bytes: <1024");
+    EXPECT_FALSE(low.passed);
+    EXPECT_EQ(low.expected, "kernel stack high-water mark at most 1023 bytes");
+    EXPECT_EQ(low.actual, "1024 of 4096 bytes");
+    rec.kernel_stack->lowest = 0x1ffffff0;
+    EXPECT_EQ(check("kernel_stack_max_bytes: 4096").actual,
+              "4112 of 4096 bytes: OVERFLOWED, down to 0x1ffffff0, 16 bytes below its bottom");
+    tock::ProcessMarks m;
+    m.stack = tock::StackMark{0x20008020, 0x20008800, 0x20008700};
+    m.heap_start = 0x20008900;
+    m.max_break = 0x20008a00;
+    rec.marks[1] = m;
+    EXPECT_TRUE(check("process: greedy\n    stack_max_bytes: 256\n    heap_max_bytes: 256").passed);
+    EXPECT_EQ(check("process: greedy\n    stack_max_bytes: 255\n    heap_max_bytes: 255").actual,
+              "state not_started, restarted 0 times, 0 faults, stack high-water 256 bytes, heap "
+              "high-water 256 bytes");
+}
+
 TEST_F(ExpectTest, TraceHashAndActionErrors) {
     rec.trace_hash = "fnv1a64:00000000000000ff";
     EXPECT_TRUE(check("trace_hash: fnv1a64:00000000000000ff").passed);

@@ -143,6 +143,29 @@ TEST(ScenarioParser, PathsTakeEnvironmentVariablesWithFallbacks) {
               "s.yaml:3:11: path: '${' without a closing '}' in '${HOME/x.tbf'");
 }
 
+TEST(ScenarioParser, HighWaterBoundsTakeAtMostLessThanOrARange) {
+    const Scenario s = parse_scenario_text(
+        "budget: 1ms\nexpect:\n  - kernel_stack_max_bytes: 2048\n"
+        "  - kernel_stack_max_bytes: <4096\n  - kernel_stack_max_bytes: {min: 4097}\n"
+        "  - process: a\n    stack_max_bytes: <=512\n    heap_max_bytes: 0\n",
+        "s.yaml");
+    ASSERT_EQ(s.expect.size(), 4u);
+    EXPECT_EQ(s.expect[0].bytes.min, 0u);
+    EXPECT_EQ(s.expect[0].bytes.max, 2048u);
+    EXPECT_EQ(s.expect[1].bytes.max, 4095u);
+    EXPECT_EQ(s.expect[2].bytes.min, 4097u);
+    EXPECT_FALSE(s.expect[2].bytes.max);
+    EXPECT_EQ(s.expect[0].describe(), "kernel_stack_max_bytes at most 2048 bytes");
+    EXPECT_EQ(s.expect[3].stack_bytes->max, 512u);
+    EXPECT_EQ(s.expect[3].heap_bytes->max, 0u);
+    EXPECT_EQ(error_of("budget: 1s\nexpect:\n  - kernel_stack_max_bytes: lots\n"),
+              "s.yaml:3:29: expected a byte count for kernel_stack_max_bytes: N or <=N (at most "
+              "N), <N, or {min: A, max: B}, got 'lots'");
+    EXPECT_EQ(error_of("budget: 1s\nexpect:\n  - kernel_stack_max_bytes: <0\n"),
+              "s.yaml:3:29: expected a byte count for kernel_stack_max_bytes: N or <=N (at most "
+              "N), <N, or {min: A, max: B}, got '<0'");
+}
+
 TEST(ScenarioParser, FaultEventsMayNameTheFaultingAddress) {
     const Scenario s = parse_scenario_text(
         "budget: 1ms\nexpect:\n  - fault: {process: a, cause: memmanage, address: 0x34000}\n",
@@ -200,7 +223,8 @@ TEST(ScenarioParser, ExpectationModifiersMustApply) {
     EXPECT_EQ(error_of("budget: 1s\nexpect:\n  - console_equals: x\n    before: 1ms\n"),
               "s.yaml:4:5: 'before' does not apply to console_equals");
     EXPECT_EQ(error_of("budget: 1s\nexpect:\n  - process: a\n"),
-              "s.yaml:3:5: a process expectation needs 'state' and/or 'restarts'");
+              "s.yaml:3:5: a process expectation needs 'state', 'restarts', 'stack_max_bytes' "
+              "and/or 'heap_max_bytes'");
     EXPECT_EQ(error_of("budget: 1s\nexpect:\n  - process: a\n    state: sleeping\n"),
               "s.yaml:4:12: expected a process state: not_started, running, yielded, faulted, "
               "terminated or stopped");

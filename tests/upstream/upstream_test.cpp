@@ -178,7 +178,7 @@ TEST(UpstreamBoot, BootloaderAtZeroHandsOverToTheKernel) {
 // ---- explain mode ----
 
 // Explain mode knows nothing of our kernel's internals: on upstream's kernel it names the app,
-// the MPU regions, the refused access at 0x34000 and the restarts.
+// the MPU regions, the refused access at 0x34000, the restarts and the stack high-water marks.
 TEST(UpstreamExplain, NarratesAFaultOfAnUpstreamApp) {
     TOCKEMU_REQUIRE_UPSTREAM(dir);
     std::string log;
@@ -188,6 +188,7 @@ TEST(UpstreamExplain, NarratesAFaultOfAnUpstreamApp) {
         session = std::make_unique<explain::ExplainSession>(
             m, [&log](std::string_view line) { log += line; });
     };
+    o.finished = [&](Machine&) { session->take_final_readings(); };
     const ScenarioResult r = scenario::run_scenario_file(kScenarios / "mpu_flash_end.yaml", o);
     ASSERT_TRUE(session);
     session->finish(r.virtual_time);
@@ -199,7 +200,11 @@ TEST(UpstreamExplain, NarratesAFaultOfAnUpstreamApp) {
           "= its own flash (code, read-only data)",
           "FAULT in mpu_flash_end (memmanage): `ldrb r2, [r4]` at 0x00030100 tried to read 1 "
           "bytes at 0x00034000",
-          "CFSR=0x00000082 (DACCVIOL MMARVALID)", "mpu_flash_end restarted (restart #5)"})
+          "CFSR=0x00000082 (DACCVIOL MMARVALID)", "mpu_flash_end restarted (restart #5)",
+          // The watermarks: upstream's panic recursion (docs/0011) ran off its kernel stack.
+          "kernel stack 0x20000000-0x20001000: deepest use 4168 of 4096 bytes: OVERFLOWED, down "
+          "to 0x1fffffb8, 72 bytes below its bottom",
+          "mpu_flash_end: stack deepest use 392 of 992 bytes; heap high-water 1468 bytes"})
         EXPECT_NE(log.find(text), std::string::npos) << text << "\n" << log;
     EXPECT_EQ(log.find("restart #6"), std::string::npos);
 }
