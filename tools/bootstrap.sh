@@ -38,7 +38,9 @@ case "$mode" in
     "$build/emu/tockemu" run scenarios/hello.yaml --summary
     ;;
   test)
-    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+    # stdin from /dev/null: `tockemu boot` reads piped stdin as console input, and the suite
+    # must not depend on what the CI runner connects there.
+    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 < /dev/null
     ;;
   *)
     echo "usage: tools/bootstrap.sh [demo|test]" >&2
