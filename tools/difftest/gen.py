@@ -18,6 +18,7 @@ SCRATCH = 256  # bytes at r8 (prog.c: scratch[])
 class Gen:
     def __init__(self, seed):
         self.r = random.Random(seed)
+        self.div_trap = seed & 1  # prog.c sets CCR.DIV_0_TRP for odd seeds
         self.out = []
         self.label = 0
 
@@ -59,7 +60,16 @@ class Gen:
             else:
                 self.emit(f'{op}{s}{c}.w {d}, {n}, {m}')
         elif k == 4:
-            self.emit(f'{r.choice(["mul", "udiv", "sdiv"])}{c} {d}, {n}, {m}')
+            op = r.choice(['mul', 'udiv', 'sdiv'])
+            if self.div_trap and op != 'mul':
+                # A division by zero that traps: inside an IT block tockemu cannot stop at it
+                # (finding F9, ct_div0_in_it), and QEMU 7.2 stacks stale registers of the block
+                # on a DIVBYZERO (ct_trap_toggle); an ISB before it ends the block for both.
+                if c:
+                    op = 'mul'
+                else:
+                    self.emit('isb')
+            self.emit(f'{op}{c} {d}, {n}, {m}')
         elif k == 5:
             a = self.reg()
             self.emit(f'{r.choice(["mla", "mls"])}{c} {d}, {n}, {m}, {a}')
@@ -171,8 +181,34 @@ class Gen:
             self.emit('isb')
             self.emit('pop {r0, r1}')
 
+    def fault(self):
+        """An instruction that faults; the handler (prog.c) logs CFSR and skips it."""
+        r = self.r
+        k = r.randrange(5)
+        t, t2 = self.regs(2)
+        if 'r12' in (t, t2):
+            t, t2 = 'r0', 'r1'
+        if k == 0:
+            self.emit(f'udf #{r.randrange(256)}')
+        elif k == 1:  # always-aligned forms at an unaligned address (A3.2.1): UNALIGNED
+            self.emit(f'add.w r12, r8, #{4 * r.randrange(SCRATCH // 4 - 4) + r.choice([1, 2, 3])}')
+            self.emit(r.choice([f'ldrd {t}, {t2}, [r12]', f'strd {t}, {t2}, [r12]',
+                                f'ldmia.w r12, {{{", ".join(sorted([t, t2], key=lambda x: int(x[1:])))}}}',
+                                f'ldrex {t}, [r12]']))
+        elif k == 2:  # coprocessor/FPU: NOCP (CPACR denies it at reset)
+            self.emit(f'vmov s0, {t}')
+        elif k == 3:  # division by zero with CCR.DIV_0_TRP set (prog.c sets it for odd seeds)
+            self.emit(f'movs r12, #0')
+            self.emit('isb')  # see alu(): QEMU's stale registers on DIVBYZERO
+            self.emit(f'{r.choice(["udiv", "sdiv"])} {t}, {t2}, r12')
+        else:  # UNALIGN_TRP would matter here: prog.c leaves it clear, so a plain unaligned load
+            self.emit(f'ldr.w {t}, [r8, #{r.randrange(1, SCRATCH - 8)}]')
+
     def body(self, n):
         for _ in range(n):
+            if self.r.randrange(25) == 0:
+                self.fault()
+                continue
             k = self.r.randrange(20)
             if k < 9:
                 self.alu()
@@ -191,7 +227,7 @@ class Gen:
 
     def program(self):
         r = self.r
-        hdr = ['.syntax unified', '.thumb', '.text', '.global test_body', '.thumb_func',
+        hdr = ['.syntax unified', '.thumb', '.fpu fpv4-sp-d16', '.text', '.global test_body', '.thumb_func',
                'test_body:', '    push {r4-r11, lr}', '    mov r8, r0']
         for reg in DATA:
             v = r.choice([r.randrange(1 << 32), r.randrange(16), 0x80000000, 0x7FFFFFFF,
@@ -221,4 +257,5 @@ if __name__ == '__main__':
     prog = g.program()
     with open(sys.argv[2], 'w') as f:
         f.write(f'@ difftest seed {seed}\n.data\n.global scratch_init\nscratch_init:\n'
-                f'.byte {init}\n' + prog)
+                f'.byte {init}\n.global difftest_seed\n.balign 4\ndifftest_seed:\n'
+                f'.word {seed}\n' + prog)
