@@ -36,7 +36,7 @@ for s in $seeds; do
   timeout 20 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none -icount shift=0 \
     -chardev stdio,id=sh0 -semihosting-config enable=on,target=native,chardev=sh0 \
     -kernel "$d/test.elf" > "$d/qemu.txt" 2>/dev/null || true
-  "$tockemu" boot --kernel "$d/test.elf" --time 1s > "$d/tockemu.txt" 2>"$d/tockemu.err" || true
+  "$tockemu" boot --kernel "$d/test.elf" --time 1s < /dev/null > "$d/tockemu.txt" 2>"$d/tockemu.err" || true
   ran=$((ran + 1))
   if ! tail -n 1 "$d/qemu.txt" | grep -qx done; then
     echo "seed $s: QEMU did not finish ($(tail -n 1 "$d/qemu.txt"))"
