@@ -87,7 +87,8 @@ TEST(LabCourse, GdbSessionOfLab6) {
         "/kernel/hail_kernel.elf --app " + fw + "/apps/fault_null_deref.tbf --app " + fw +
         "/apps/hello.tbf --time 300ms -S --gdb " + std::to_string(port) +
         " > /dev/null 2>&1 &) && timeout 120 gdb-multiarch -batch -nx -ex 'set pagination off' "
-        "-ex 'set tcp auto-retry on' -ex 'set tcp connect-timeout 60' -ex 'target remote :" +
+        "-ex 'set tcp auto-retry on' -ex 'set tcp connect-timeout 60' -ex 'target remote "
+        "127.0.0.1:" +
         std::to_string(port) +
         "' -ex 'break *0x000300ce' -ex continue -ex 'info threads' -ex 'info registers r3 "
         "control' -ex delete -ex stepi -ex 'info threads' -ex kill " +
