@@ -53,6 +53,10 @@ inline RunResult run_with_gdb(Machine& machine, const GdbCliOptions& options, Pi
                    options.wait ? " (waiting for the debugger)" : "");
         std::fflush(stderr);
     };
+    so.on_refused = [] {
+        fmt::print(stderr, "tockemu: gdb: turned a second debugger away (one is attached)\n");
+        std::fflush(stderr);
+    };
     Server server(machine, so);
     return server.run(deadline);
 }

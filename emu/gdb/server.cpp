@@ -15,6 +15,18 @@
 
 namespace tockemu::gdb {
 
+namespace {
+
+// "E.packet 'mmmm…' of 20000 bytes exceeds PacketSize 0x4000" (printable bytes of its start).
+std::string oversized_error(const Frame& f) {
+    std::string start;
+    for (const char c : f.payload) start.push_back(c >= 0x20 && c < 0x7f ? c : '.');
+    return fmt::format("E.packet '{}...' of {} bytes exceeds PacketSize {:#x}", start, f.raw_size,
+                       kMaxPacketSize);
+}
+
+}  // namespace
+
 Server::Server(Machine& machine, ServerOptions options)
     : m_(machine), options_(std::move(options)), target_(machine), engine_(target_) {
     sockaddr_in addr{};
@@ -72,16 +84,44 @@ void Server::close_connection() {
 // Reads what is available (waiting up to timeout_ms; -1 forever) into the inbox. False when the
 // debugger went away.
 bool Server::read_some(int timeout_ms) {
-    pollfd p{conn_fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, timeout_ms);
+    pollfd p[2] = {{conn_fd_, POLLIN, 0}, {listen_fd_, POLLIN, 0}};
+    const int ready = ::poll(p, 2, timeout_ms);
     if (ready < 0) return errno == EINTR;
-    if (ready == 0) return true;
+    if (p[1].revents & POLLIN) refuse_second_debugger();
+    if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR))) return true;
     std::uint8_t buf[4096];
     const ssize_t n = ::recv(conn_fd_, buf, sizeof buf, 0);
     if (n <= 0) return false;
     for (ssize_t i = 0; i < n; ++i)
         if (auto f = decoder_.feed(buf[i])) inbox_.push_back(std::move(*f));
     return true;
+}
+
+// One debugger at a time: a second connection gets its first packet answered with an error
+// that says so (gdb shows "Remote failure reply: E.…"), then is closed; the attached session
+// goes on undisturbed. Its first packet is awaited for at most a second of host time.
+void Server::refuse_second_debugger() {
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    FrameDecoder decoder;
+    for (bool answered = false; !answered;) {
+        pollfd p{fd, POLLIN, 0};
+        std::uint8_t buf[512];
+        if (::poll(&p, 1, 1000) <= 0) break;
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        for (ssize_t i = 0; i < n && !answered; ++i) {
+            const auto f = decoder.feed(buf[i]);
+            answered = f && f->kind == Frame::Kind::Packet;
+        }
+    }
+    const std::string reply =
+        "+" + encode_frame(
+                  "E.tockemu: another debugger is attached to this machine; one "
+                  "connection at a time (detach the other one first)");
+    (void)!::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+    ::close(fd);
+    if (options_.on_refused) options_.on_refused();
 }
 
 void Server::send_raw(const std::string& bytes) {
@@ -124,8 +164,12 @@ Server::Serve Server::serve_until_resume() {
             case Frame::Kind::Nak:
                 if (!last_sent_.empty()) send_raw(last_sent_);
                 continue;
-            case Frame::Kind::BadChecksum:
             case Frame::Kind::Oversized:
+                // Resending cannot help: acknowledge it and say why it was not carried out.
+                if (!engine_.no_ack_mode()) send_raw("+");
+                send_packet(oversized_error(f));
+                continue;
+            case Frame::Kind::BadChecksum:
             case Frame::Kind::Malformed:
                 if (!engine_.no_ack_mode()) send_raw("-");
                 continue;

@@ -28,6 +28,8 @@ struct ServerOptions {
     bool wait_for_debugger = false;  // -S: no instruction runs before a debugger resumes
     // Told where we listen (the CLI prints it; tests read it).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
+    // Told when a second debugger was turned away (one connection at a time).
+    std::function<void()> on_refused;
 };
 
 struct ServerError : std::runtime_error {
@@ -54,6 +56,7 @@ class Server {
     void close_connection();
     Serve serve_until_resume();
     bool poll_interrupt();
+    void refuse_second_debugger();
     bool read_some(int timeout_ms);
     void send_packet(const std::string& payload);
     void send_raw(const std::string& bytes);

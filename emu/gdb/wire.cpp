@@ -26,6 +26,7 @@ std::optional<Frame> FrameDecoder::feed(std::uint8_t byte) {
                 raw_.clear();
                 sum_ = 0;
                 oversized_ = false;
+                raw_count_ = 0;
                 check_bad_ = false;
                 return std::nullopt;
             }
@@ -42,9 +43,11 @@ std::optional<Frame> FrameDecoder::feed(std::uint8_t byte) {
                 raw_.clear();
                 sum_ = 0;
                 oversized_ = false;
+                raw_count_ = 0;
                 return std::nullopt;
             }
             sum_ = static_cast<std::uint8_t>(sum_ + byte);
+            ++raw_count_;
             if (raw_.size() < kMaxPacketSize)
                 raw_.push_back(static_cast<char>(byte));
             else
@@ -70,7 +73,7 @@ std::optional<Frame> FrameDecoder::feed(std::uint8_t byte) {
 }
 
 Frame FrameDecoder::finish() {
-    if (oversized_) return Frame{Frame::Kind::Oversized, {}};
+    if (oversized_) return Frame{Frame::Kind::Oversized, raw_.substr(0, 24), raw_count_};
     if (check_bad_) return Frame{Frame::Kind::BadChecksum, {}};
     auto decoded = decode_payload(raw_);
     if (!decoded) return Frame{Frame::Kind::Malformed, {}};

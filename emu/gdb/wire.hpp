@@ -27,7 +27,8 @@ struct Frame {
         Malformed,    // checksum right but the escapes/run-length are invalid: answer '-'
     };
     Kind kind = Kind::Packet;
-    std::string payload;
+    std::string payload;       // Oversized: the first bytes only (to name the packet in the error)
+    std::size_t raw_size = 0;  // Oversized: how many raw bytes the packet had
 };
 
 // Byte-at-a-time frame decoder; keeps state across reads so frames may arrive in pieces.
@@ -43,6 +44,7 @@ class FrameDecoder {
     std::string raw_;
     std::uint8_t sum_ = 0;
     bool oversized_ = false;
+    std::size_t raw_count_ = 0;
     int check_hi_ = 0;
     bool check_bad_ = false;
 };

@@ -51,7 +51,8 @@ std::optional<Picos> parse_duration(const std::string& text) {
         const std::string number = t.substr(0, t.size() - u.suffix.size());
         if (number.find_first_not_of("0123456789.") != std::string::npos) continue;
         if (std::count(number.begin(), number.end(), '.') > 1 || number == ".") continue;
-        const double v = std::stod(number) * u.picos;
+        // strtod, not stod: a number too large for a double must be an error, not an exception.
+        const double v = std::strtod(number.c_str(), nullptr) * u.picos;
         if (!std::isfinite(v) || v >= 1.8e19) return std::nullopt;
         return static_cast<Picos>(std::llround(v));
     }
@@ -127,9 +128,20 @@ class Reader {
     }
 
     Picos duration(const YAML::Node& n, std::string_view what) const {
-        if (n.IsScalar())
+        if (n.IsScalar()) {
             if (auto d = parse_duration(n.Scalar())) return *d;
+            if (parse_duration("1" + unit_of(n.Scalar())))
+                fail(n, fmt::format("{} '{}' is too long: a scenario runs {} of virtual time at "
+                                    "most",
+                                    what, n.Scalar(), kMaxBudgetText));
+        }
         fail(n, fmt::format("expected a duration for {} such as 250us, 100ms or 2s", what));
+    }
+    // "s" of "3e9s"-like text whose number part is all digits and dots; "" otherwise.
+    static std::string unit_of(const std::string& text) {
+        const std::size_t u = text.find_first_not_of("0123456789. ");
+        if (u == 0 || u == std::string::npos) return {};
+        return text.substr(u);
     }
 
     CountRange count(const YAML::Node& n, std::string_view what) const {
@@ -721,6 +733,9 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::files
                             "(e.g. budget: 2s)");
     s.budget = r.duration(root["budget"], "budget");
     if (s.budget == 0) r.fail(root["budget"], "budget must be more than 0");
+    if (s.budget > kMaxBudget)
+        r.fail(root["budget"], fmt::format("budget '{}' is over the limit of {} of virtual time",
+                                           root["budget"].Scalar(), kMaxBudgetText));
     if (root["seed"]) s.seed = r.uint(root["seed"], "seed");
     if (root["timeline"]) {
         if (!root["timeline"].IsSequence()) r.fail(root["timeline"], "expected a list of actions");
@@ -756,8 +771,61 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::files
 
 }  // namespace
 
+// Nesting a scenario never needs, refused before yaml-cpp (whose own recursion guard only says
+// "bad file"): flow collections ([ {) nested deeper than kMaxNesting, or a line indented more
+// than 4 * kMaxNesting columns. Quotes and comments are skipped; nullopt when within limits.
+std::optional<ScenarioError> too_deep(const std::string& text, const std::string& file) {
+    constexpr int kMaxNesting = 64;
+    int depth = 0, line = 1, column = 0, indent = 0;
+    bool single = false, dquote = false, comment = false, leading = true;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        ++column;
+        if (c == '\n') {
+            line++, column = 0, indent = 0, comment = false, leading = true;
+            continue;
+        }
+        if (leading && c == ' ' && ++indent > 4 * kMaxNesting)
+            return ScenarioError(Location{file, line, column},
+                                 fmt::format("indented more than {} columns: nesting this deep "
+                                             "is not a scenario",
+                                             4 * kMaxNesting));
+        if (c != ' ') leading = false;
+        if (comment) continue;
+        if (dquote) {
+            if (c == '\\')
+                ++i, ++column;
+            else if (c == '"')
+                dquote = false;
+            continue;
+        }
+        if (single) {
+            if (c == '\'') single = false;
+            continue;
+        }
+        if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t'))
+            comment = true;
+        else if (c == '"')
+            dquote = true;
+        else if (c == '\'')
+            single = true;
+        else if ((c == '[' || c == '{') && ++depth > kMaxNesting)
+            return ScenarioError(
+                Location{file, line, column},
+                fmt::format("flow collections nested more than {} deep", kMaxNesting));
+        else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
+    }
+    return std::nullopt;
+}
+
 Scenario parse_scenario_text(const std::string& text, const std::string& file_name) {
     const Reader r(file_name);
+    if (text.size() > kMaxScenarioBytes)
+        throw ScenarioError(Location{file_name, 0, 0},
+                            fmt::format("{} bytes: a scenario file may have at most {}",
+                                        text.size(), kMaxScenarioBytes));
+    if (auto e = too_deep(text, file_name)) throw *e;
     YAML::Node root;
     try {
         root = YAML::Load(text);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emu/core/clock.hpp"
@@ -170,6 +171,13 @@ struct Scenario {
     std::vector<Action> timeline;
     std::vector<Expectation> expect;
 };
+
+// Hostile-input limits (docs/scenario-format.md "Limits"): a scenario file is text of at most
+// kMaxScenarioBytes, and its budget at most kMaxBudget of virtual time (a longer one is almost
+// certainly a slip of the unit, and would keep a busy guest running for days of host time).
+inline constexpr std::size_t kMaxScenarioBytes = 1 << 20;
+inline constexpr Picos kMaxBudget = 3600 * kPicosPerSecond;
+inline constexpr std::string_view kMaxBudgetText = "3600s (one hour)";
 
 // Throw ScenarioError on any problem (syntax, unknown key, wrong type, bad value).
 Scenario parse_scenario_file(const std::filesystem::path& file);

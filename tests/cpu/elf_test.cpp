@@ -86,6 +86,27 @@ TEST(ElfLoading, RejectsASegmentOutsideFlashAndRam) {
     EXPECT_NE(e.find("do not fit"), std::string::npos) << e;
 }
 
+// Hostile segments (issue 17): past the end of flash, wrapping the address space, in the gap
+// between flash and SRAM: each refused naming the file, nothing half-written outside memory.
+TEST(ElfLoading, RejectsSegmentsStraddlingOrWrappingMemory) {
+    auto b = read(firmware("hello"));
+    const std::uint32_t phoff = get32(b, 28);
+    auto with = [&](std::uint32_t paddr, std::uint32_t memsz, const char* name) {
+        auto c = b;
+        put32(c, phoff + 12, paddr);
+        if (memsz) put32(c, phoff + 20, memsz);
+        const auto p = write_temp(name, c);
+        const std::string e = load_error(p);
+        EXPECT_EQ(e.rfind(p.string() + ": ", 0), 0u) << e;
+        return e;
+    };
+    EXPECT_NE(with(0x0007FFF0, 0, "end.elf").find("do not fit in flash"), std::string::npos);
+    EXPECT_NE(with(0xFFFFFF00, 0x1000, "wrap.elf").find("wraps the 32-bit address space"),
+              std::string::npos);
+    EXPECT_NE(with(0x1FFFFFF0, 0, "gap.elf").find("do not fit"), std::string::npos);
+    EXPECT_NE(with(0x2000FFF0, 0, "sram_end.elf").find("do not fit"), std::string::npos);
+}
+
 TEST(ElfLoading, RejectsAFileSizeLargerThanTheMemorySize) {
     auto b = read(firmware("hello"));
     const std::uint32_t phoff = get32(b, 28);

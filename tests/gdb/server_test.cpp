@@ -46,7 +46,10 @@ TEST(GdbServer, AcksGoodPacketsAndNaksDamagedOnes) {
     gdb.send_raw("$?#00");  // bad checksum
     EXPECT_EQ(gdb.next_byte(), '-');
     gdb.send_raw("$" + std::string(kMaxPacketSize + 1, 'm') + "#00");  // oversized
-    EXPECT_EQ(gdb.next_byte(), '-');
+    EXPECT_EQ(gdb.next_byte(), '+');  // resending cannot help: it is answered with why
+    EXPECT_EQ(gdb.next_packet(),
+              fmt::format("E.packet '{}...' of 16385 bytes exceeds PacketSize 0x4000",
+                          std::string(24, 'm')));
     gdb.send_raw("$a}#de");  // right checksum, broken escape
     EXPECT_EQ(gdb.next_byte(), '-');
     EXPECT_EQ(gdb.ask("qAttached"), "1");
@@ -151,6 +154,59 @@ TEST(GdbServer, GuestBkptHaltsToTheDebuggerOnlyWhileAttached) {
     runner.join();
     EXPECT_EQ(result.reason, StopReason::SemihostingExit) << result.message;
     EXPECT_NE(out.find("no monitor: hardfaults=0x00000001"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace tockemu::gdb
+
+namespace tockemu::gdb {
+namespace {
+
+// Hostile debuggers (issue 17): a packet far over PacketSize, a second client while one is
+// attached, a client that vanishes while the guest runs.
+TEST(GdbServerLimits, HugePacketIsRefusedByNameAndTheSessionGoesOn) {
+    Served s;
+    Client gdb(s.server->port());
+    // 1 MiB of 'M' payload: memory stays bounded (the decoder keeps PacketSize bytes at most).
+    gdb.send_raw("$M20000000,80000:" + std::string(1 << 20, '0') + "#00");
+    EXPECT_EQ(gdb.next_byte(), '+');
+    const std::string r = gdb.next_packet();
+    EXPECT_EQ(r, fmt::format("E.packet 'M20000000,80000:00000000...' of {} bytes exceeds "
+                             "PacketSize 0x4000",
+                             16 + (1 << 20)));
+    EXPECT_EQ(gdb.ask("qAttached"), "1");
+    EXPECT_EQ(gdb.ask("c"), "W00");
+}
+
+TEST(GdbServerLimits, SecondDebuggerIsTurnedAwayAndTheFirstGoesOn) {
+    Served s;
+    Client first(s.server->port());
+    EXPECT_EQ(first.ask("?"), "T05thread:1;");
+    {
+        Client second(s.server->port());
+        ASSERT_TRUE(second.connected());
+        const std::string r = second.ask("qSupported:swbreak+");
+        EXPECT_EQ(r.rfind("E.tockemu: another debugger is attached", 0), 0u) << r;
+        EXPECT_EQ(second.next_packet(), "<closed>");
+    }
+    EXPECT_EQ(first.ask("qAttached"), "1");
+    EXPECT_EQ(first.ask("m20000000,4").size(), 8u);
+    EXPECT_EQ(first.ask("c"), "W00");
+}
+
+TEST(GdbServerLimits, DisconnectWhileRunningLetsTheGuestRunOnUndebugged) {
+    Served s;
+    {
+        Client gdb(s.server->port());
+        const auto compute = s.machine.symbol("compute");
+        ASSERT_TRUE(compute);
+        EXPECT_EQ(gdb.ask(fmt::format("Z0,{:x},2", *compute & ~1u)), "OK");
+        EXPECT_EQ(gdb.ask("c"), "T05thread:1;swbreak:;");  // at the breakpoint
+        gdb.send_raw(encode_frame("c"));                   // running again ...
+        EXPECT_EQ(gdb.next_byte(), '+');
+    }  // ... when the connection drops
+    s.runner.join();
+    EXPECT_EQ(s.result.reason, StopReason::SemihostingExit);
 }
 
 }  // namespace

@@ -271,3 +271,63 @@ TEST(Durations, ParseUnitsAndRejectBareNumbers) {
     EXPECT_FALSE(parse_duration("1.2.3ms"));
     EXPECT_FALSE(parse_duration("-1ms"));
 }
+
+// Hostile scenario files (issue 17): each is refused with a clear error naming the file and the
+// offending place, promptly and in bounded memory.
+namespace {
+
+TEST(ScenarioLimits, BudgetsOfYearsAreRefusedByName) {
+    // 10^8 s (three years) overflows 64-bit picoseconds; 10^5 s fits but is over the limit.
+    EXPECT_EQ(error_of("budget: 100000000s\n"),
+              "s.yaml:1:9: budget '100000000s' is too long: a scenario runs 3600s (one hour) of "
+              "virtual time at most");
+    EXPECT_EQ(error_of("budget: 100000s\n"),
+              "s.yaml:1:9: budget '100000s' is over the limit of 3600s (one hour) of virtual time");
+    EXPECT_EQ(error_of("budget: 3600s\n"), "");
+    // A number too large for a double (an exception from std::stod before).
+    EXPECT_NE(error_of("budget: " + std::string(400, '9') + "s\n").find("is too long"),
+              std::string::npos);
+    EXPECT_FALSE(parse_duration(std::string(400, '9') + "ms").has_value());
+}
+
+TEST(ScenarioLimits, DeepNestingIsRefusedWithItsPosition) {
+    const std::string n = std::to_string(100000);
+    EXPECT_EQ(error_of("budget: 1s\nexpect: " + std::string(100000, '[') + "\n"),
+              "s.yaml:2:73: flow collections nested more than 64 deep");
+    EXPECT_EQ(error_of("budget: 1s\nexpect: " + std::string(65, '{') + std::string(65, '}')),
+              "s.yaml:2:73: flow collections nested more than 64 deep");
+    std::string block = "budget: 1s\nexpect:\n";
+    for (int i = 0; i < 200; ++i) block += std::string(2 * i + 2, ' ') + "-\n";
+    EXPECT_EQ(error_of(block),
+              "s.yaml:131:257: indented more than 256 columns: nesting this "
+              "deep is not a scenario");
+    // Brackets inside quotes and comments do not count.
+    EXPECT_EQ(error_of("budget: 1s # " + std::string(100, '[') + "\ndescription: \"" +
+                       std::string(100, '{') + "\"\n"),
+              "");
+}
+
+TEST(ScenarioLimits, AliasBombIsNotExpanded) {
+    // Nine levels of ten aliases: 10^9 leaves if expanded. Aliases share one node, and the
+    // reader stops at the first element that is not an expectation.
+    std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 9; ++i) {
+        bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int j = 0; j < 10; ++j) bomb += (j ? ", *a" : "*a") + std::to_string(i - 1);
+        bomb += "]\n";
+    }
+    EXPECT_EQ(error_of(bomb).rfind("s.yaml:1:1: unknown key 'a0' in scenario", 0), 0u);
+    const std::string in_expect = "budget: 1s\nx: &l [a, b]\nexpect: [*l, *l, *l]\n";
+    EXPECT_EQ(error_of(in_expect).rfind("s.yaml:2:1: unknown key 'x'", 0), 0u);
+    const std::string nested = "budget: 1s\nexpect: &e [*e]\n";
+    const std::string e = error_of(nested);
+    EXPECT_EQ(e.rfind("s.yaml:2:", 0), 0u) << e;
+}
+
+TEST(ScenarioLimits, HugeFilesAreRefusedBeforeParsing) {
+    const std::string big = "budget: 1s\n#" + std::string(kMaxScenarioBytes, ' ') + "\n";
+    EXPECT_EQ(error_of(big), "s.yaml: " + std::to_string(big.size()) +
+                                 " bytes: a scenario file may have at most 1048576");
+}
+
+}  // namespace
