@@ -147,13 +147,19 @@ Machine::Machine(MachineConfig config) : impl_(std::make_unique<Impl>(config)) {
 Machine::~Machine() = default;
 
 void Machine::load_elf(const std::filesystem::path& path) {
+    const auto bytes = read_file_bytes(path);
+    if (!bytes) throw LoadError(fmt::format("{}: cannot open file", path.string()));
+    load_elf_bytes(*bytes, path.string());
+}
+
+void Machine::load_elf_bytes(std::span<const std::uint8_t> bytes, const std::string& source) {
     elf::Image img;
     try {
-        img = elf::load_file(path);
+        img = elf::parse(bytes, source);
     } catch (const elf::ElfError& e) {
         throw LoadError(e.what());
     }
-    for (const auto& seg : img.segments) impl_->write_image(seg.paddr, seg.bytes, path.string());
+    for (const auto& seg : img.segments) impl_->write_image(seg.paddr, seg.bytes, source);
     for (auto& s : img.symbols) impl_->symbols.add(std::move(s));
 }
 

@@ -45,6 +45,8 @@ class Machine {
     // ---- Loading (throw LoadError) ----
     // PT_LOAD segments into flash/RAM; symbols kept for traces and fault reports.
     void load_elf(const std::filesystem::path& elf);
+    // Extension: the same from bytes in memory; `source` names them in errors.
+    void load_elf_bytes(std::span<const std::uint8_t> bytes, const std::string& source);
     void load_flash_image(const std::filesystem::path& bin, std::uint32_t address = 0);
     // A TBF, or a TAB (the cortex-m4 TBF is taken); placed in app flash from 0x30000 as
     // tockloader lays them out. Returns the flash address the app was placed at.
