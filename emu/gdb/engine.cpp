@@ -98,6 +98,8 @@ std::string_view target_xml() {
 void Engine::reset_session() {
     no_ack_ = false;
     g_thread_ = 0;
+    stepped_ = 0;
+    reported_ = 0;
     thread_list_.clear();
 }
 
@@ -166,6 +168,7 @@ std::string Engine::dispatch(std::string_view p, Action& action) {
                 target_.write_register(target_.current_thread(), 15, *addr);
             }
             action = (p[0] == 'c' || p[0] == 'C') ? Action::Continue : Action::Step;
+            stepped_ = action == Action::Step ? target_.current_thread() : 0;
             return "";
         }
         case 'D':
@@ -196,8 +199,13 @@ std::vector<std::string> Engine::report_stop(const StopEvent& stop) {
 
 std::string Engine::stop_reply_text(const StopEvent& stop) {
     if (stop.kind == StopEvent::Kind::Exited) return fmt::format("W{:02x}", stop.exit_code & 0xFF);
-    std::string r =
-        fmt::format("T{:02x}thread:{:x};", stop.signal & 0xFF, target_.current_thread());
+    ThreadId thread = target_.current_thread();
+    if (stepped_ > 0 && stepped_ != thread) {
+        const auto all = target_.threads();
+        if (std::find(all.begin(), all.end(), stepped_) != all.end()) thread = stepped_;
+    }
+    reported_ = thread;
+    std::string r = fmt::format("T{:02x}thread:{:x};", stop.signal & 0xFF, thread);
     if (stop.watchpoint) {
         WatchKind kind = WatchKind::Access;
         for (const auto& w : watches_)
@@ -216,7 +224,12 @@ std::string Engine::stop_reply_text(const StopEvent& stop) {
 }
 
 ThreadId Engine::register_thread() {
-    return g_thread_ > 0 ? g_thread_ : target_.current_thread();
+    if (g_thread_ > 0) return g_thread_;
+    if (reported_ > 0 && reported_ != target_.current_thread()) {
+        const auto all = target_.threads();
+        if (std::find(all.begin(), all.end(), reported_) != all.end()) return reported_;
+    }
+    return target_.current_thread();
 }
 
 std::string Engine::read_registers() {
@@ -438,22 +451,29 @@ std::string Engine::v_packet(std::string_view p, Action& action) {
         // One core: any step action steps it, otherwise it continues. Thread selectors are
         // accepted and ignored (the core runs whichever process the kernel schedules).
         bool step = false, cont = false;
+        ThreadId step_thread = 0;
         std::string_view rest = p.substr(6);
         while (!rest.empty()) {
             const auto semi = rest.find(';');
             const std::string_view item = rest.substr(0, semi);
             rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
             const std::string_view verb = item.substr(0, item.find(':'));
-            if (verb == "s" || (verb.size() == 3 && verb[0] == 'S' && parse_hex32(verb.substr(1))))
+            if (verb == "s" ||
+                (verb.size() == 3 && verb[0] == 'S' && parse_hex32(verb.substr(1)))) {
                 step = true;
-            else if (verb == "c" ||
-                     (verb.size() == 3 && verb[0] == 'C' && parse_hex32(verb.substr(1))))
+                const auto colon = item.find(':');
+                if (colon != std::string_view::npos)
+                    if (const auto t = parse_thread_id(item.substr(colon + 1)); t && *t > 0)
+                        step_thread = *t;
+            } else if (verb == "c" ||
+                       (verb.size() == 3 && verb[0] == 'C' && parse_hex32(verb.substr(1))))
                 cont = true;
             else
                 return std::string(kMalformed);
         }
         if (!step && !cont) return std::string(kMalformed);
         action = step ? Action::Step : Action::Continue;
+        stepped_ = step ? (step_thread > 0 ? step_thread : target_.current_thread()) : 0;
         return "";
     }
     if (starts_with(p, "vKill")) {

@@ -57,6 +57,12 @@ class Engine {
     Target& target_;
     bool no_ack_ = false;
     ThreadId g_thread_ = 0;  // 0: "any" (the current thread)
+    // The thread a step was asked for. Stepping a process's SVC (or a faulting instruction)
+    // lands in the kernel, so the core's thread changes; GDB insists that the stop it gets for
+    // a step names the stepped thread, whose registers are then its saved context.
+    ThreadId stepped_ = 0;
+    // The thread the last stop reply named: GDB's "any thread" (Hg0) means that one.
+    ThreadId reported_ = 0;
     std::vector<ThreadId> thread_list_;
     StopEvent last_stop_;
     bool have_stop_ = false;

@@ -283,5 +283,35 @@ TEST_F(GdbThreads, SwitchedOutProcessShowsItsSavedContext) {
     EXPECT_EQ(ask(fmt::format("g")).size(), kRegisterCount * 8);
 }
 
+// Stepping a process's `svc` enters the kernel, so the core's thread is the kernel's after the
+// step; GDB (13.1 asserts in finish_step_over otherwise) needs the stop to name the stepped
+// thread, which then shows its saved context: pc just after the svc (also for "any thread").
+TEST_F(GdbThreads, StepOverAProcessSvcStopsInTheSteppedThread) {
+    run_to_entry("hello");
+    const ThreadId hello = kFirstProcessThread + process("hello").index;
+    for (int i = 0; i < 2000; ++i) {
+        const Engine::Reply r = engine->handle(fmt::format("vCont;s:{:x}", hello));
+        ASSERT_EQ(r.action, Engine::Action::Step);
+        machine.step();
+        const std::string stop = engine->report_stop(StopEvent{}).back();
+        EXPECT_EQ(stop, fmt::format("T05thread:{:x};", hello)) << "step " << i;
+        if (ask("qC") == fmt::format("QC{:x}", hello)) continue;
+        // The step went into the kernel: it was an svc, and hello's pc is right after it.
+        const std::uint32_t pc = reg_of(hello, 15);
+        std::array<std::uint8_t, 2> before{};
+        ASSERT_TRUE(machine.read_memory(pc - 2, before));
+        EXPECT_EQ(before[1], 0xDF) << std::hex << pc;
+        EXPECT_TRUE(process("hello").image.contains_flash(pc)) << std::hex << pc;
+        // "Any thread" (Hg0) is the thread the stop named, as GDB assumes.
+        EXPECT_EQ(ask("Hg0"), "OK");
+        EXPECT_EQ(parse_le32_hex(ask("pf")), pc);
+        // A plain continue afterwards reports whatever thread the core is in.
+        ASSERT_EQ(engine->handle("vCont;c").action, Engine::Action::Continue);
+        EXPECT_EQ(engine->report_stop(StopEvent{}).back(), fmt::format("T05thread:{:x};", 1));
+        return;
+    }
+    FAIL() << "hello made no syscall in 2000 steps";
+}
+
 }  // namespace
 }  // namespace tockemu::gdb

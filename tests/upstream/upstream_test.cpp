@@ -242,5 +242,37 @@ kill
     EXPECT_TRUE(std::regex_search(out, std::regex(R"(pc +0x(1|2)[0-9a-f]{4} )"))) << out;
 }
 
+// The real gdb on a breakpoint at a process's `svc`: each continue has to step over it first,
+// which enters the kernel; the stub names the stepped thread in that stop (gdb 13 aborts with
+// "finish_step_over: Assertion ... trap_expected" otherwise), so breaking there again and again
+// works, and a stepi over the svc lands on the next instruction of the process.
+TEST(UpstreamGdb, BreakpointOnAProcessSvcCanBeContinuedAndStepped) {
+    TOCKEMU_REQUIRE_UPSTREAM(dir);
+    if (!gdbtest::have("gdb-multiarch")) GTEST_SKIP() << "gdb-multiarch not installed";
+    gdbtest::TempDir tmp;
+    gdbtest::Child emu(
+        {gdbtest::tockemu_exe().string(), "boot", "--kernel", (dir / "hail.elf").string(), "--app",
+         (dir / "apps/adc.tbf").string(), "--time", "100ms", "--gdb", "0", "-S"},
+        tmp.path() / "out", tmp.path() / "err");
+    const int port = gdbtest::wait_for_port(tmp.path() / "err", 20s).value_or(-1);
+    ASSERT_GT(port, 0) << gdbtest::slurp(tmp.path() / "err");
+    // 0x315a6: the `svc 0` of libtock-c's yield in this adc.tbf, placed at 0x30000.
+    const std::string out = gdbtest::run_gdb(tmp, dir / "hail.elf", port, R"(x/1hx 0x315a6
+break *0x315a6
+continue
+continue
+continue
+stepi
+info threads
+kill
+)");
+    EXPECT_NE(out.find("0x315a6:\t0xdf00"), std::string::npos) << out;
+    EXPECT_EQ(out.find("internal-error"), std::string::npos) << out;
+    EXPECT_EQ(gdbtest::grep(out, std::regex(R"(Thread 2 hit Breakpoint 1, 0x000315a6)")).size(), 3u)
+        << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex(R"(\* 2 +Thread 2 \(adc [^)]*\)\) 0x000315a8)")))
+        << out;
+}
+
 }  // namespace
 }  // namespace tockemu::upstream_test
