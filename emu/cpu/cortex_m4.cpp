@@ -274,16 +274,15 @@ bool CortexM4::on_block_slow(std::uint32_t addr, std::uint32_t size) {
 void CortexM4::on_block(std::uint64_t addr64, std::uint32_t size) {
     auto& I = *impl_;
     const auto addr = static_cast<std::uint32_t>(addr64);
-    const TbInfo* slot = I.find_tb(addr, size);
-    if (!slot || executed_ >= stop_at_ || (I.fetch_checks && slot->fetch_ok != I.fetch_gen) ||
-        slot->align) [[unlikely]] {
-        if (!on_block_slow(addr, size)) return;
-        slot = I.find_tb(addr, size);
+    const TbInfo& slot = I.tbs[Impl::tb_index(addr)];
+    if (slot.addr != addr || slot.size != size || executed_ >= stop_at_ ||
+        (I.fetch_checks && slot.fetch_ok != I.fetch_gen) || slot.align) [[unlikely]] {
+        if (!on_block_slow(addr, size)) return;  // on return, the block is in the first way
     }
     I.last_tb_addr = addr;
     I.last_tb_size = size;
-    I.last_tb_count = slot->count;
-    executed_ += slot->count;
+    I.last_tb_count = slot.count;
+    executed_ += slot.count;
 }
 
 void CortexM4::Impl::handle_interrupt() {

@@ -240,10 +240,12 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     csh cs = 0;
 
     std::vector<std::unique_ptr<MmioRange>> mmio;
-    // Block information, two ways per set: kernel and app code 64 KiB apart must not evict
-    // each other at every system call (a miss decodes the block again with Capstone).
-    static constexpr unsigned kTbSetBits = 12;
-    std::array<TbInfo, 2u << kTbSetBits> tbs{};
+    // Block information: a direct-mapped table (the hot path looks at one slot) backed by a
+    // second way, so that kernel and app code 64 KiB apart do not evict each other at every
+    // system call (a miss decodes the block again with Capstone). tbs[i + kTbSets] is the
+    // second way of slot i.
+    static constexpr unsigned kTbSets = 8192;
+    std::array<TbInfo, 2 * kTbSets> tbs{};
     std::uint32_t last_tb_addr = 0, last_tb_size = 0, last_tb_count = 0;
 
     // Stop bookkeeping (hooks record, the run loop acts).
@@ -535,27 +537,31 @@ struct CortexM4::Impl final : ucfast::UserPolicy {
     }
 
     // ---- Translation blocks ----
-    TbInfo* tb_set(std::uint32_t addr) {
-        return &tbs[2 * (((addr >> 1) * 0x9E3779B1u) >> (32 - kTbSetBits))];
-    }
+    static unsigned tb_index(std::uint32_t addr) { return (addr >> 1) & (kTbSets - 1); }
+    // The slot of (addr, size), moved to the first way when found in the second; or nullptr.
     TbInfo* find_tb(std::uint32_t addr, std::uint32_t size) {
-        TbInfo* set = tb_set(addr);
-        if (set[0].addr == addr && set[0].size == size) return &set[0];
-        if (set[1].addr == addr && set[1].size == size) return &set[1];
-        return nullptr;
+        TbInfo& first = tbs[tb_index(addr)];
+        if (first.addr == addr && first.size == size) return &first;
+        TbInfo& second = tbs[tb_index(addr) + kTbSets];
+        if (second.addr != addr || second.size != size) return nullptr;
+        std::swap(first, second);
+        return &first;
     }
     // The most recently decoded block starting at addr, whatever its size.
-    const TbInfo* find_tb_at(std::uint32_t addr) {
-        TbInfo* set = tb_set(addr);
-        return set[0].addr == addr ? &set[0] : set[1].addr == addr ? &set[1] : nullptr;
+    const TbInfo* find_tb_at(std::uint32_t addr) const {
+        const TbInfo& first = tbs[tb_index(addr)];
+        const TbInfo& second = tbs[tb_index(addr) + kTbSets];
+        return first.addr == addr ? &first : second.addr == addr ? &second : nullptr;
     }
-    // A free slot for a block at addr: the set's older way is dropped, the newer one ages.
+    // A free first-way slot for a block at addr: the second way's block is dropped, the first
+    // way's moves there.
     TbInfo& claim_tb(std::uint32_t addr) {
-        TbInfo* set = tb_set(addr);
-        clear_slot(set[1]);
-        set[1] = set[0];
-        set[0] = TbInfo{};
-        return set[0];
+        TbInfo& first = tbs[tb_index(addr)];
+        TbInfo& second = tbs[tb_index(addr) + kTbSets];
+        clear_slot(second);
+        second = first;
+        first = TbInfo{};
+        return first;
     }
     std::uint32_t decode_tb(std::uint32_t addr, std::uint32_t size);
     void classify_alignment_sites(std::uint32_t block, const cs_insn* insn, std::size_t n);
