@@ -4,8 +4,9 @@
 gen.py SEED OUT.S writes one program: registers loaded with seeded values, then a seeded mix of
 ALU and flag-setting instructions, IT blocks, loads and stores of every width (unaligned
 halfword/word too), LDRD/STRD, LDM/STM, PUSH/POP, exclusives, forward conditional branches,
-an SVC whose handler changes the stacked registers, and PendSV pended and taken through
-DSB/ISB. prog.c prints the registers, the APSR and the scratch memory at the end. Everything
+an SVC whose handler changes the stacked registers, PendSV pended and taken through DSB/ISB,
+and faulting instructions. prog.c runs every third seed unprivileged under a seeded MPU
+configuration of the scratch memory. prog.c prints the registers, the APSR and the scratch memory at the end. Everything
 comes from random.Random(SEED): the same seed gives the same program."""
 import random
 import sys
@@ -169,7 +170,7 @@ class Gen:
 
     def exception(self):
         if self.r.randrange(2):
-            self.emit(f'svc #{self.r.randrange(256)}')  # handler: stacked r0 += imm, r1 ^= r2
+            self.emit(f'svc #{self.r.randrange(255)}')  # handler: stacked r0 += imm, r1 ^= r2
         else:
             # PendSV pended and taken at the barrier (handler: stacked r3 = ~r3)
             self.emit('push {r0, r1}')
