@@ -16,6 +16,9 @@ constexpr std::uint32_t ICTR = 0x004, ACTLR = 0x008, SYST_BEGIN = 0x010, SYST_EN
                         DFSR = 0xD30, MMFAR = 0xD34, BFAR = 0xD38, AFSR = 0xD3C, ID_BEGIN = 0xD40,
                         ID_END = 0xD80, CPACR = 0xD88, MPU_BEGIN = 0xD90, DEMCR = 0xDFC,
                         STIR = 0xF00;
+// The NVIC register groups are 0x80 apart: the group arithmetic below relies on it.
+static_assert(ICER - ISER == 0x80 && ISPR - ICER == 0x80 && ICPR - ISPR == 0x80 &&
+              IABR - ICPR == 0x80);
 
 // Cortex-M4 feature registers ID_PFR0..ID_ISAR4 (0xD40-0xD74), from the Cortex-M4 TRM.
 constexpr std::uint32_t kIdRegs[] = {

@@ -8,7 +8,6 @@ namespace {
 constexpr unsigned kSvcall = 11;
 constexpr std::uint32_t kFrameWords = 8;
 constexpr std::uint32_t kFrameBytes = kFrameWords * 4;
-constexpr std::uint32_t kXpsrStackAligned = 1u << 9;  // frame was padded by 4 bytes (B1.5.7)
 
 constexpr std::uint32_t kCfsrMmfsr = 0x000000FF;
 constexpr std::uint32_t kCfsrBfsr = 0x0000FF00;

@@ -17,17 +17,26 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 : "${OUT:=$WORK/out}"
 export CC CXX
 
+# TOCKEMU_FUZZ_FIRMWARE_DIR=<build>/firmware takes the seeds from a normal build's firmware
+# instead of building it again here.
 firmware=OFF
-command -v arm-none-eabi-gcc > /dev/null && firmware=ON
+if [ -z "${TOCKEMU_FUZZ_FIRMWARE_DIR:-}" ] && command -v arm-none-eabi-gcc > /dev/null; then
+  firmware=ON
+fi
 cmake -S "$src" -B "$WORK/cmake" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="" \
   -DTOCKEMU_FUZZ=ON -DTOCKEMU_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" -DTOCKEMU_BUILD_TESTS=OFF \
   -DTOCKEMU_BUILD_FIRMWARE=$firmware ${TOCKEMU_FUZZ_CMAKE_ARGS:-}
-cmake --build "$WORK/cmake" -j "${TOCKEMU_FUZZ_JOBS:-$(nproc)}"
+targets=(elf tbf tab scenario gdb machine)
+cmake --build "$WORK/cmake" -j "${TOCKEMU_FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}"
 
 mkdir -p "$OUT"
 seeds="$WORK/cmake/fuzz/seeds"
+if [ -n "${TOCKEMU_FUZZ_FIRMWARE_DIR:-}" ]; then
+  cmake -DFW="$TOCKEMU_FUZZ_FIRMWARE_DIR" -DOUT="$seeds" -DOBJCOPY="$(command -v arm-none-eabi-objcopy)" \
+    -P "$src/tools/fuzz/make_seeds.cmake"
+fi
 here="$src/tools/fuzz"
 zip_dir() {  # zip_dir ZIP DIR...: the regular files below the DIRs, flat
   local zip=$1 tmp
@@ -38,7 +47,7 @@ zip_dir() {  # zip_dir ZIP DIR...: the regular files below the DIRs, flat
   if [ -n "$(ls -A "$tmp")" ]; then (cd "$tmp" && cmake -E tar cf "$zip" --format=zip -- *); fi
   rm -rf "$tmp"
 }
-for t in elf tbf tab scenario gdb machine; do
+for t in "${targets[@]}"; do
   cp "$WORK/cmake/fuzz/fuzz_$t" "$OUT/"
   case $t in
     scenario) dirs=("$src/scenarios" "$src/tests/scenario" "$src/docs/lab") ;;

@@ -27,4 +27,5 @@ if [ -f "$OUT/fuzz_$t.options" ]; then
     [[ $k =~ ^[a-z_]+$ ]] && flags+=("-$k=$v")
   done < <(grep -v '^\[' "$OUT/fuzz_$t.options")
 fi
+export LSAN_OPTIONS="suppressions=$src/tools/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 exec "$bin" "${flags[@]}" "$@" "$corpus"
