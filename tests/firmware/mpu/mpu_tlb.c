@@ -17,20 +17,21 @@ static void kernel_ldrt(uint32_t addr) {
     (void)v;
 }
 
-static void load(const char* name, uint32_t addr, int ok) {
-    int r = run_thread(user_load_word, addr, USER_STACK_TOP, 1);
+/* One unprivileged word access: allowed (`ok`), or a MemManage fault at exactly that word. */
+static void access(const char* name, void (*fn)(uint32_t), char* insn, uint32_t addr, int ok) {
+    int r = run_thread(fn, addr, USER_STACK_TOP, 1);
     if (ok)
         expect_no_fault(name, r);
     else
-        expect_fault(name, r, 4, CFSR_DACC, addr, (uint32_t)user_load_word_insn);
+        expect_fault(name, r, 4, CFSR_DACC, addr, (uint32_t)insn);
+}
+
+static void load(const char* name, uint32_t addr, int ok) {
+    access(name, user_load_word, user_load_word_insn, addr, ok);
 }
 
 static void store(const char* name, uint32_t addr, int ok) {
-    int r = run_thread(user_store_word, addr, USER_STACK_TOP, 1);
-    if (ok)
-        expect_no_fault(name, r);
-    else
-        expect_fault(name, r, 4, CFSR_DACC, addr, (uint32_t)user_store_word_insn);
+    access(name, user_store_word, user_store_word_insn, addr, ok);
 }
 
 static void cut_page(void) {
